@@ -19,6 +19,7 @@ import type {
   CheckResult,
   ProbeResult,
   ProgressEvent,
+  QcClient,
   QcEnvironment,
   ResolvedCheck,
   ResolvedProfile,
@@ -38,6 +39,8 @@ export interface QcInput {
   /** The name the user knows the file by; defaults to the path's base name. */
   name?: string;
   profile: ResolvedProfile;
+  /** The client the file belongs to; checks that follow a client's rules read it. */
+  client?: QcClient;
   sessionId?: string;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
@@ -109,7 +112,7 @@ export async function runQc(input: QcInput, deps: QcDeps): Promise<QcReport> {
       progress({ type: 'check-start', name, index: i + 1, total, check_id: rc.id, check_name: checkName });
       const result = unreadable
         ? skippedResult(rc, checkName, 'not run: the file could not be read')
-        : await runOneCheck(rc, def, asset, env, store, runAbort.signal);
+        : await runOneCheck(rc, def, asset, env, store, runAbort.signal, input.client);
       results.push(result);
       progress({ type: 'check-done', name, index: i + 1, total, check_id: rc.id, status: result.status });
     }
@@ -186,6 +189,7 @@ async function runOneCheck(
   env: QcEnvironment,
   store: AnalysisStore,
   runSignal: AbortSignal,
+  client: QcClient | undefined,
 ): Promise<CheckResult> {
   const name = def?.name ?? rc.id;
   if (!def) return errorResult(rc, name, `unknown check id ${rc.id}`, 0);
@@ -198,7 +202,7 @@ async function runOneCheck(
   runSignal.addEventListener('abort', abortCheck, { once: true });
   try {
     const outcome: CheckOutcome = await withTimeout(
-      def.run({ asset, params: rc.params, severity: rc.severity, env, signal: checkAbort.signal, analyses: store }),
+      def.run({ asset, ...(client ? { client } : {}), params: rc.params, severity: rc.severity, env, signal: checkAbort.signal, analyses: store }),
       env.checkTimeoutMs,
       `check ${rc.id}`,
       () => checkAbort.abort(),

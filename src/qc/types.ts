@@ -110,8 +110,21 @@ export function requestOf<T, R>(analysis: Analysis<T, R>, request: R): AnalysisR
   return { analysis: analysis as Analysis<unknown, unknown>, request };
 }
 
+/**
+ * The client the asset is checked for (clients.yaml), when known: its own words for the
+ * spelling check and its brand guidelines for the AI checks. A `ClientConfig` fits as is.
+ */
+export interface QcClient {
+  id: string;
+  name: string;
+  guidelines?: string;
+  dictionary?: string[];
+}
+
 export interface CheckContext<P> {
   asset: AssetFile;
+  /** Undefined when no client was named (e.g. `aiqc check` without `--client`). */
+  client?: QcClient;
   params: P;
   severity: Severity;
   env: QcEnvironment;

@@ -1,0 +1,102 @@
+/**
+ * Where text comes from, by asset kind. Images are OCRed; a PDF reads its text layer and
+ * OCRs only pages that have none; a video OCRs scene keyframes. Each source returns the
+ * same `TextPage` shape, so the text checks never know which one ran.
+ */
+import { imageProbe } from '../image.js';
+import { NotApplicableError } from '../../qc/errors.js';
+import type { Analysis, AnalysisContext, AssetKind } from '../../qc/types.js';
+import { ocrCodes } from './languages.js';
+import { withOcrWorker } from './ocr.js';
+import type { TextPage } from './types.js';
+
+export interface SourcedText {
+  pages: TextPage[];
+  engine: string;
+}
+
+export type TextSource = (ctx: AnalysisContext, languages: readonly string[]) => Promise<SourcedText>;
+
+export const OCR_ENGINE_NAME = 'tesseract.js 7 (LSTM, best_int)';
+
+export const imageTextSource: TextSource = async (ctx, languages) => {
+  await ctx.get(imageProbe); // never decode what the probe refused (size limit, damage)
+  const codes = ocrCodes(languages);
+  const page = await withOcrWorker(codes, ctx.env.tmpDir, ctx.signal, (read) => read(ctx.asset.path));
+  return { pages: [{ origin: 'ocr', words: page.words }], engine: `ocr: ${OCR_ENGINE_NAME} [${codes.join('+')}]` };
+};
+
+/**
+ * A PDF page's text layer as the PDF family extracts it: text runs with their box in
+ * fractions of the page (top-left origin). `items` is empty for an image-only page.
+ */
+export interface PdfTextLayerPage {
+  page: number;
+  items: Array<{ str: string; box: { x: number; y: number; w: number; h: number } }>;
+}
+
+export interface PdfTextSourceDeps {
+  /** The PDF family's text layer (per page). */
+  textLayer: Analysis<PdfTextLayerPage[], never>;
+  /** Renders one page to PNG/JPEG for OCR; without it, image-only pages are reported unread. */
+  renderPage?: (ctx: AnalysisContext, page: number) => Promise<Buffer>;
+}
+
+/**
+ * The PDF source: the text layer first (exact, no OCR), OCR only for pages without one.
+ * Wired in by the PDF family with its own analyses (see `TEXT_SOURCES`).
+ */
+export function createPdfTextSource(deps: PdfTextSourceDeps): TextSource {
+  return async (ctx, languages) => {
+    const layer = await ctx.get(deps.textLayer);
+    const pages: TextPage[] = [];
+    const imageOnly: number[] = [];
+    for (const p of layer) {
+      const words = wordsFromRuns(p.items);
+      if (words.length > 0) pages.push({ page: p.page, origin: 'text-layer', words });
+      else imageOnly.push(p.page);
+    }
+    let engine = 'text layer';
+    if (imageOnly.length > 0 && deps.renderPage) {
+      const codes = ocrCodes(languages);
+      await withOcrWorker(codes, ctx.env.tmpDir, ctx.signal, async (read) => {
+        for (const page of imageOnly) pages.push({ page, origin: 'ocr', words: (await read(await deps.renderPage!(ctx, page))).words });
+      });
+      engine += ` + ocr: ${OCR_ENGINE_NAME} [${codes.join('+')}] on page ${imageOnly.join(', ')}`;
+    }
+    pages.sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
+    return { pages, engine };
+  };
+}
+
+/** Text runs → words, each run's box shared out by character count (runs are one font and size). */
+export function wordsFromRuns(runs: PdfTextLayerPage['items']): TextPage['words'] {
+  const words: TextPage['words'] = [];
+  let line = -1;
+  let lastY: number | undefined;
+  for (const run of runs) {
+    if (!run.str.trim()) continue;
+    if (lastY === undefined || Math.abs(run.box.y - lastY) > run.box.h / 2) line++;
+    lastY = run.box.y;
+    const perChar = run.str.length > 0 ? run.box.w / run.str.length : 0;
+    for (const m of run.str.matchAll(/\S+/g)) {
+      words.push({ text: m[0], box: { x: run.box.x + m.index * perChar, y: run.box.y, w: m[0].length * perChar, h: run.box.h }, line });
+    }
+  }
+  return words;
+}
+
+/**
+ * Text sources by kind. PDF and video plug in here when their families land:
+ *   pdf:   createPdfTextSource({ textLayer: <pdf text-layer analysis>, renderPage: <page render> })
+ *   video: OCR of the av family's scene keyframes (one TextPage per keyframe, with time_s).
+ */
+export const TEXT_SOURCES: Partial<Record<AssetKind, TextSource>> = {
+  image: imageTextSource,
+};
+
+export function textSourceFor(kind: AssetKind, sources: Partial<Record<AssetKind, TextSource>> = TEXT_SOURCES): TextSource {
+  const source = sources[kind];
+  if (!source) throw new NotApplicableError(`reading text from ${kind} files is not supported by this installation yet`);
+  return source;
+}
