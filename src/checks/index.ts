@@ -7,9 +7,11 @@ import type { CheckDefinition } from '../qc/types.js';
 import { fileChecks } from './file/index.js';
 import { imageChecks } from './image/index.js';
 import { textChecks } from './text/index.js';
+import { aiChecks } from './ai/index.js';
 
 export const builtinChecks: CheckDefinition<never>[] = [
   ...(fileChecks as CheckDefinition<never>[]),
   ...(imageChecks as CheckDefinition<never>[]),
   ...(textChecks as CheckDefinition<never>[]),
+  ...(aiChecks as CheckDefinition<never>[]),
 ];

@@ -1,0 +1,179 @@
+/**
+ * Asking the model about an asset. The `aiJudge` analysis prepares, once per asset, what
+ * the model is shown and the model client; each AI check then asks its own question through
+ * it. Answers are cached on disk by (asset sha256, check config, model).
+ */
+import { APICallError, generateText, JSONParseError, NoObjectGeneratedError, NoOutputGeneratedError, Output, RetryError, TypeValidationError, type LanguageModel } from 'ai';
+import { ZodError } from 'zod';
+import { AiqcError, NotApplicableError } from '../../qc/errors.js';
+import type { Analysis, AnalysisContext } from '../../qc/types.js';
+import { AiCache, cacheKey, type CacheEntry } from './cache.js';
+import { languageModelFor, modelLabel } from './provider.js';
+import { aiConfigOf, type AiSettings } from './settings.js';
+import { aiVerdictSchema, type AiVerdict } from './verdict.js';
+import { visualSourceFor, type ModelImage } from './visual.js';
+
+export interface AiQuestion {
+  /** The asking check's id, part of the cache key. */
+  check: string;
+  /** Everything that shapes the answer (params, guideline text…), part of the cache key. */
+  config: unknown;
+  /** What the model is asked to judge, in words. */
+  instructions: string;
+  signal: AbortSignal;
+}
+
+export interface AiUsage {
+  input_tokens?: number;
+  output_tokens?: number;
+  total_tokens?: number;
+}
+
+export interface AiAnswer {
+  verdict: AiVerdict;
+  model: string;
+  cached: boolean;
+  usage: AiUsage;
+  /** USD, when prices are configured; 0 for a cached answer (it cost nothing this time). */
+  cost_usd?: number;
+  duration_ms: number;
+  shown: Array<{ caption: string; width: number; height: number }>;
+}
+
+export interface AiJudge {
+  model: string;
+  ask(question: AiQuestion): Promise<AiAnswer>;
+}
+
+/** The model could not give a usable answer; the message says why, for the report. */
+export class AiAnswerError extends AiqcError {
+  constructor(code: 'AI_BAD_ANSWER' | 'AI_TIMEOUT' | 'AI_CALL_FAILED', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+const SYSTEM = [
+  'You are a meticulous quality-control reviewer of advertising and marketing assets.',
+  'You are shown the asset and asked one question about it. Judge only what is visible.',
+  'Answer with the JSON object the schema describes and nothing else: status pass, warn or fail; your confidence 0..1;',
+  'a short explanation a marketing reviewer can act on; regions (fractions 0..1 of the picture, from the top-left) and',
+  'timecodes (seconds) for what you refer to, or empty arrays.',
+].join(' ');
+
+export interface AiJudgeDeps {
+  /** Builds the model client; tests may swap it for another real one. */
+  modelFor?: (settings: AiSettings) => LanguageModel;
+}
+
+export function createAiJudgeAnalysis(deps: AiJudgeDeps = {}): Analysis<AiJudge> {
+  return {
+    id: 'ai.judge',
+    async compute(ctx) {
+      const config = aiConfigOf(ctx.env.extensions);
+      if (!config.configured) throw new NotApplicableError(config.reason);
+      const model = (deps.modelFor ?? languageModelFor)(config);
+      const label = modelLabel(config);
+      const cache = config.cacheDir ? new AiCache(config.cacheDir) : undefined;
+      let images: Promise<ModelImage[]> | undefined;
+      const shown = () => (images ??= visualSourceFor(ctx.asset.sniff.kind)(ctx, config.imageMaxPx));
+      return { model: label, ask: (q) => ask(ctx, config, model, label, cache, shown, q) };
+    },
+  };
+}
+
+export const aiJudge = createAiJudgeAnalysis();
+
+async function ask(
+  ctx: AnalysisContext,
+  settings: AiSettings,
+  model: LanguageModel,
+  label: string,
+  cache: AiCache | undefined,
+  shown: () => Promise<ModelImage[]>,
+  q: AiQuestion,
+): Promise<AiAnswer> {
+  const key = cacheKey({ asset_sha256: ctx.asset.sha256, check: q.check, config: q.config, model: label, images: `max${settings.imageMaxPx}` });
+  const hit = await cache?.get(key);
+  const pictures = await shown();
+  const shownInfo = pictures.map((p) => ({ caption: p.caption, width: p.width, height: p.height }));
+  if (hit) return { verdict: hit.verdict, model: hit.model, cached: true, usage: hit.usage, ...(settings.price ? { cost_usd: 0 } : {}), duration_ms: 0, shown: shownInfo };
+
+  const timeout = AbortSignal.timeout(settings.timeoutMs);
+  const signal = AbortSignal.any([q.signal, ctx.signal, timeout]);
+  const started = performance.now();
+  let result;
+  try {
+    result = await generateText({
+      model,
+      system: SYSTEM,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: `${q.instructions}\n\nYou are shown ${pictures.map((p) => p.caption).join('; and ')}.` },
+            ...pictures.map((p) => ({ type: 'file' as const, data: p.data, mediaType: p.mediaType })),
+          ],
+        },
+      ],
+      output: Output.object({ schema: aiVerdictSchema, name: 'qc_verdict', description: 'The verdict of one quality-control question' }),
+      temperature: 0,
+      maxRetries: settings.maxRetries,
+      abortSignal: signal,
+    });
+  } catch (err) {
+    throw explain(err, settings, timeout.aborted && !q.signal.aborted);
+  }
+  let verdict: AiVerdict;
+  try {
+    verdict = result.output;
+  } catch (err) {
+    throw explain(err, settings, false);
+  }
+  const usage: AiUsage = {
+    ...(result.usage.inputTokens !== undefined ? { input_tokens: result.usage.inputTokens } : {}),
+    ...(result.usage.outputTokens !== undefined ? { output_tokens: result.usage.outputTokens } : {}),
+    ...(result.usage.totalTokens !== undefined ? { total_tokens: result.usage.totalTokens } : {}),
+  };
+  const duration_ms = Math.round(performance.now() - started);
+  const entry: CacheEntry = { format: 1, model: label, created_at: new Date().toISOString(), verdict, usage, duration_ms };
+  // A cache that cannot be written costs money next time, not correctness now.
+  await cache?.set(key, entry).catch(() => undefined);
+  return { verdict, model: label, cached: false, usage, ...(settings.price ? { cost_usd: costOf(usage, settings.price) } : {}), duration_ms, shown: shownInfo };
+}
+
+export function costOf(usage: AiUsage, price: NonNullable<AiSettings['price']>): number {
+  const usd = ((usage.input_tokens ?? 0) * price.input_per_mtok + (usage.output_tokens ?? 0) * price.output_per_mtok) / 1e6;
+  return Math.round(usd * 1e6) / 1e6;
+}
+
+/** Turn whatever the SDK threw into a reason a person can act on, with no key in it. */
+function explain(err: unknown, settings: AiSettings, timedOut: boolean): Error {
+  const redact = (text: string) => {
+    const key = settings.apiKey();
+    return (key ? text.split(key).join('***') : text).replace(/\s+/g, ' ').trim().slice(0, 300);
+  };
+  if (timedOut) {
+    return new AiAnswerError('AI_TIMEOUT', `the model did not answer within ${Math.round(settings.timeoutMs / 1000)} s (AIQC_AI_TIMEOUT_S); try again or raise the limit`, { cause: err });
+  }
+  const last = RetryError.isInstance(err) ? err.lastError : err;
+  if (NoObjectGeneratedError.isInstance(last) || NoOutputGeneratedError.isInstance(last)) {
+    const said = NoObjectGeneratedError.isInstance(last) && last.text ? `; it said: ${redact(last.text).slice(0, 160)}` : '';
+    const cause = last.cause;
+    const why = JSONParseError.isInstance(cause)
+      ? 'it is not JSON'
+      : TypeValidationError.isInstance(cause)
+        ? `it does not match the verdict schema: ${redact(issuesOf(cause.cause) ?? cause.message).slice(0, 200)}`
+        : redact(cause instanceof Error ? cause.message : last.message).slice(0, 200);
+    return new AiAnswerError('AI_BAD_ANSWER', `the model's answer is not a valid verdict (${why})${said}`, { cause: err });
+  }
+  if (APICallError.isInstance(last)) {
+    const attempts = RetryError.isInstance(err) ? ` after ${err.errors.length} attempts` : '';
+    return new AiAnswerError('AI_CALL_FAILED', `the model API failed${attempts}: ${last.statusCode ? `HTTP ${last.statusCode} ` : ''}${redact(last.message)}`, { cause: err });
+  }
+  return new AiAnswerError('AI_CALL_FAILED', `the model call failed: ${redact(err instanceof Error ? err.message : String(err))}`, { cause: err });
+}
+
+function issuesOf(err: unknown): string | undefined {
+  if (!(err instanceof ZodError)) return undefined;
+  return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,62 @@
+/**
+ * What the model is shown, by asset kind: an image downscaled to the model's budget; a
+ * video as a storyboard of its scene keyframes (when the av family provides them); a PDF
+ * as its rendered pages (when the PDF family provides them).
+ */
+import sharp from 'sharp';
+import { imageProbe } from '../image.js';
+import { NotApplicableError } from '../../qc/errors.js';
+import type { AnalysisContext, AssetKind } from '../../qc/types.js';
+import { composeStoryboard, timecode, type Keyframe } from './storyboard.js';
+
+export interface ModelImage {
+  data: Buffer;
+  mediaType: 'image/jpeg';
+  /** What this picture is, told to the model (e.g. "storyboard of 6 keyframes"). */
+  caption: string;
+  width: number;
+  height: number;
+}
+
+export type VisualSource = (ctx: AnalysisContext, maxPx: number) => Promise<ModelImage[]>;
+
+export async function downscaleForModel(input: Buffer | string, maxPx: number, caption: string): Promise<ModelImage> {
+  const { data, info } = await sharp(input, { limitInputPixels: false })
+    .autoOrient()
+    .resize(maxPx, maxPx, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 85 })
+    .toBuffer({ resolveWithObject: true });
+  return { data, mediaType: 'image/jpeg', caption, width: info.width, height: info.height };
+}
+
+export const imageVisual: VisualSource = async (ctx, maxPx) => {
+  const { details } = await ctx.get(imageProbe);
+  return [await downscaleForModel(ctx.asset.path, maxPx, `the image, ${details.width}×${details.height} px, shown downscaled`)];
+};
+
+/** Video through the av family's keyframes: `keyframes` returns them for the asset. */
+export function createVideoVisual(keyframes: (ctx: AnalysisContext) => Promise<Keyframe[]>): VisualSource {
+  return async (ctx, maxPx) => {
+    const frames = await keyframes(ctx);
+    if (frames.length === 0) throw new NotApplicableError('the video has no keyframes to show the model');
+    const board = await composeStoryboard(frames, { width: maxPx });
+    const times = frames.map((f) => timecode(f.time_s)).join(', ');
+    return [{ data: board.jpeg, mediaType: 'image/jpeg', caption: `a storyboard of ${frames.length} scene keyframes of the video, left to right, top to bottom, each stamped with its time (${times})`, width: board.width, height: board.height }];
+  };
+}
+
+/**
+ * Visual sources by kind. When their families land:
+ *   video: createVideoVisual(ctx => <av scene keyframes as { image, time_s }[]>)
+ *   pdf:   (ctx, maxPx) => pages rendered by the PDF family, each through downscaleForModel
+ */
+export const VISUAL_SOURCES: Partial<Record<AssetKind, VisualSource>> = {
+  image: imageVisual,
+};
+
+export function visualSourceFor(kind: AssetKind, sources: Partial<Record<AssetKind, VisualSource>> = VISUAL_SOURCES): VisualSource {
+  const source = sources[kind];
+  if (!source) throw new NotApplicableError(`showing ${kind} files to the model is not supported by this installation yet`);
+  return source;
+}
