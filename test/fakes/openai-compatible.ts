@@ -6,7 +6,7 @@
  * set per test: a good verdict, malformed content, a slow answer or an HTTP error.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export type FakeReply =
   | { kind: 'verdict'; verdict: unknown; usage?: { prompt_tokens: number; completion_tokens: number } }
@@ -39,7 +39,7 @@ export interface FakeOpenAi {
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const requests: RecordedRequest[] = [];
   let replies: FakeReply[] = [{ kind: 'http', status: 500, message: 'no reply configured by the test' }];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
