@@ -43,7 +43,7 @@ export function wordParts(token: string): string[] {
 
 /**
  * Case- and punctuation-insensitive form of a word that also forgives the confusions OCR
- * makes between similar glyphs: l/1/I/|/i, O/0, rn/m, vv/w. A real misspelling changes
+ * makes between similar glyphs: l/1/I/i (and | inside a word), O/0, rn/m, vv/w. A real misspelling changes
  * letters outside these classes and so still differs after folding.
  */
 export function foldWord(word: string): string {
@@ -51,8 +51,9 @@ export function foldWord(word: string): string {
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}|!]/gu, '')
-    .replace(/[1|!i]/g, 'l')
+    .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')
+    .replace(/[^\p{L}\p{N}|]/gu, '')
+    .replace(/[1|i]/g, 'l')
     .replace(/0/g, 'o')
     .replace(/rn/g, 'm')
     .replace(/vv/g, 'w');
