@@ -68,7 +68,8 @@ export async function withOcrWorker<T>(
 async function recognize(worker: Worker, image: Buffer | string, signal: AbortSignal): Promise<OcrImage> {
   const prepared = await prepareForOcr(image);
   signal.throwIfAborted();
-  const result = await worker.recognize(prepared.png, {}, { blocks: true, text: false });
+  // Terminating the worker (on abort) does not settle a recognize in flight: race the signal.
+  const result = await Promise.race([worker.recognize(prepared.png, {}, { blocks: true, text: false }), rejectOnAbort(signal)]);
   const words: TextWord[] = [];
   let line = 0;
   for (const block of result.data.blocks ?? []) {
@@ -113,4 +114,11 @@ export async function prepareForOcr(image: Buffer | string): Promise<{ png: Buff
     .png({ compressionLevel: 1 })
     .toBuffer({ resolveWithObject: true });
   return { png: data, width: info.width, height: info.height, sourceWidth: sw, sourceHeight: sh };
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }

@@ -63,6 +63,8 @@ export function createPdfTextSource(deps: PdfTextSourceDeps): TextSource {
         for (const page of imageOnly) pages.push({ page, origin: 'ocr', words: (await read(await deps.renderPage!(ctx, page))).words });
       });
       engine += ` + ocr: ${OCR_ENGINE_NAME} [${codes.join('+')}] on page ${imageOnly.join(', ')}`;
+    } else if (imageOnly.length > 0) {
+      engine += `; page ${imageOnly.join(', ')} has no text layer and was not read (no page renderer for OCR)`;
     }
     pages.sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
     return { pages, engine };

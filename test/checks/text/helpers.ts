@@ -10,7 +10,7 @@ import { builtinKindHandlers } from '../../../src/analysis/index.js';
 import { builtinChecks } from '../../../src/checks/index.js';
 import { CheckCatalogue, KindRegistry } from '../../../src/qc/catalogue.js';
 import { runQc } from '../../../src/qc/engine.js';
-import type { QcClient, QcEnvironment, ResolvedCheck } from '../../../src/qc/types.js';
+import type { KindHandler, QcClient, QcEnvironment, ResolvedCheck } from '../../../src/qc/types.js';
 import type { QcReport } from '../../../src/report/schema.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', '.fixtures', 'text');
@@ -48,7 +48,7 @@ export function testEnv(extensions: Record<string, unknown> = {}): QcEnvironment
 }
 
 /** Runs the real engine on one file with the given checks (params as a profile would give them, parsed by each check). */
-export async function runChecks(path: string, checks: Array<{ id: string; params?: unknown; severity?: ResolvedCheck['severity'] }>, opts: { client?: QcClient; extensions?: Record<string, unknown> } = {}): Promise<QcReport> {
+export async function runChecks(path: string, checks: Array<{ id: string; params?: unknown; severity?: ResolvedCheck['severity'] }>, opts: { client?: QcClient; extensions?: Record<string, unknown>; kinds?: KindHandler[] } = {}): Promise<QcReport> {
   const catalogue = new CheckCatalogue(builtinChecks);
   const resolved: ResolvedCheck[] = checks.map((c) => {
     const def = catalogue.get(c.id);
@@ -57,7 +57,7 @@ export async function runChecks(path: string, checks: Array<{ id: string; params
   });
   return runQc(
     { path, profile: { id: 'test', name: 'Test', applies_to: ['image', 'pdf', 'video', 'audio'], checks: resolved, source: 'test' }, ...(opts.client ? { client: opts.client } : {}) },
-    { catalogue, kinds: new KindRegistry(builtinKindHandlers), env: testEnv(opts.extensions), toolVersion: 'test' },
+    { catalogue, kinds: new KindRegistry(opts.kinds ?? builtinKindHandlers), env: testEnv(opts.extensions), toolVersion: 'test' },
   );
 }
 
