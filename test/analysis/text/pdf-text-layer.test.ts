@@ -18,7 +18,7 @@ const run = promisify(execFile);
 
 async function pdfPages(path: string): Promise<PdfTextLayerPage[]> {
   const { readFile } = await import('node:fs/promises');
-  const task = getDocument({ data: new Uint8Array(await readFile(path)), isEvalSupported: false, verbosity: 0 });
+  const task = getDocument({ data: new Uint8Array(await readFile(path)), verbosity: 0 });
   const doc = await task.promise;
   const pages: PdfTextLayerPage[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
