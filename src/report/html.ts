@@ -23,6 +23,7 @@ function safeImageUri(uri: string | undefined): string | undefined {
 
 function formatValue(value: unknown): string {
   if (value === null || value === undefined) return '—';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(3)));
   if (Array.isArray(value)) return value.map(formatValue).join(', ');
   if (typeof value === 'object') return Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${formatValue(v)}`).join('; ');
@@ -130,11 +131,12 @@ h1{font-size:20px;margin:6px 0 4px;word-break:break-all}h2{font-size:16px;margin
 .pass{color:var(--pass)}.warn{color:var(--warn)}.fail{color:var(--fail)}.error{color:var(--error)}.skipped{color:var(--skipped)}
 .bg-pass{background:var(--pass)}.bg-warn{background:var(--warn)}.bg-fail{background:var(--fail)}.bg-error{background:var(--error)}
 .error-box{border:1px solid var(--error);border-left-width:6px;border-radius:6px;padding:12px 14px;margin-top:16px;background:#fbefff}
-table{width:100%;border-collapse:collapse}th,td{text-align:left;vertical-align:top;padding:10px 8px;border-bottom:1px solid var(--line)}
+table{width:100%;border-collapse:collapse;table-layout:fixed}th,td{text-align:left;vertical-align:top;padding:10px 8px;border-bottom:1px solid var(--line)}
 th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
 td.status{white-space:nowrap;font-weight:700}td.status::before{content:"";display:inline-block;width:10px;height:10px;border-radius:50%;background:currentColor;margin-right:6px;vertical-align:baseline}
 .check-id{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--muted)}.sev{font-size:11px;color:var(--muted);text-transform:uppercase}
-dl{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:2px 10px}dt{color:var(--muted)}dd{margin:0;word-break:break-word}
+dl{margin:0;display:grid;grid-template-columns:minmax(0,max-content) minmax(6ch,1fr);gap:2px 10px}dt{color:var(--muted);overflow-wrap:break-word}dd{margin:0;overflow-wrap:anywhere}
+col.c-status{width:92px}col.c-check{width:170px}col.c-finding{width:36%}
 .evidence{margin-top:8px}.evidence ul{margin:4px 0;padding-left:18px}.still{display:inline-block;margin:4px 8px 4px 0;max-width:200px}.still img{max-width:200px;border:1px solid var(--line);border-radius:4px}
 figure{margin:6px 0}figcaption{font-size:12px;color:var(--muted)}.plot svg{width:100%;max-width:640px;height:auto;border:1px solid var(--line);border-radius:4px;background:#fff}
 .plot .band{fill:#2da44e22;stroke:#2da44e66}.plot .line{fill:none;stroke:#0969da;stroke-width:1.5}.plot .axis{stroke:#8c959f}.plot .tick{font-size:10px;fill:var(--muted)}
@@ -158,7 +160,7 @@ export function renderHtml(report: QcReport): string {
     .map(
       ({ c }) => `<tr>
 <td class="status ${c.status}">${escapeHtml(STATUS_LABEL[c.status])}</td>
-<td><strong>${escapeHtml(c.name)}</strong><div class="check-id">${escapeHtml(c.id)} <span class="sev">· ${escapeHtml(c.severity)}</span></div></td>
+<td><strong>${escapeHtml(c.name)}</strong><div class="check-id">${escapeHtml(c.id)} <span class="sev">· severity ${escapeHtml(c.severity)}</span></div></td>
 <td>${escapeHtml(c.message)}${renderEvidence(c.evidence)}</td>
 <td>${keyValues(c.measured)}</td>
 <td>${keyValues(c.expected)}</td>
@@ -185,7 +187,7 @@ ${thumb ? `<div class="thumb"><img src="${thumb}" alt="Thumbnail of ${escapeHtml
 </header>
 ${report.error ? `<div class="error-box"><strong>The file could not be checked.</strong> ${escapeHtml(report.error)}</div>` : ''}
 <h2>Checks</h2>
-<table><thead><tr><th>Status</th><th>Check</th><th>Finding</th><th>Measured</th><th>Expected</th></tr></thead>
+<table><colgroup><col class="c-status"><col class="c-check"><col class="c-finding"><col><col></colgroup><thead><tr><th>Status</th><th>Check</th><th>Finding</th><th>Measured</th><th>Expected</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
