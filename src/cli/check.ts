@@ -49,6 +49,7 @@ export function registerCheckCommand(program: Command, getRuntime: () => Promise
           const report = await runtime.run({
             path,
             profile: fixedProfile ?? (await generalProfileFor(runtime, path)),
+            ...(opts.client ? { client: runtime.clients.get(opts.client) } : {}),
             signal: abort.signal,
             onProgress: (e) => progress.onEvent(i, paths.length, e),
           });

@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { aiConfigFromEnv } from '../analysis/ai/settings.js';
 import { ConfigError } from '../config/errors.js';
 import { settingsFromEnv } from '../config/settings.js';
 import { createQcRuntime, TOOL_VERSION, type QcRuntime } from '../qc/runtime.js';
@@ -18,7 +19,7 @@ import { registerSamplesCommand } from './samples.js';
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = 0;
   let runtime: Promise<QcRuntime> | undefined;
-  const getRuntime = () => (runtime ??= createQcRuntime(settingsFromEnv()));
+  const getRuntime = () => (runtime ??= createQcRuntime(settingsFromEnv(), { ai: aiConfigFromEnv() }));
 
   const program = new Command('aiqc')
     .description('Automated quality control for creative marketing assets')
