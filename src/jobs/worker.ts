@@ -66,6 +66,8 @@ interface Running {
   /** Set when shutdown gave the job back; the handler's outcome is then ignored. */
   released: boolean;
   done: Promise<void>;
+  /** Stop heartbeats and the timeout (also when a released handler ignores its abort signal). */
+  stopTimers: () => void;
 }
 
 /**
@@ -156,6 +158,7 @@ export class Worker {
       if (outcome === 'timeout') {
         for (const running of this.#running.values()) {
           running.released = true;
+          running.stopTimers();
           running.controller.abort(new WorkerStoppingError());
           const released = await this.#queue.release(running.lease).catch((error: unknown) => {
             this.#logger.error({ job_id: running.job.id, err: describeError(error) }, 'could not release job; its lease will expire and another worker will reclaim it');
@@ -216,7 +219,7 @@ export class Worker {
   #startJob(job: Job): void {
     const lease: Lease = { jobId: job.id, workerId: this.id, attempt: job.attempts };
     const controller = new AbortController();
-    const running: Running = { job, lease, controller, released: false, done: Promise.resolve() };
+    const running: Running = { job, lease, controller, released: false, done: Promise.resolve(), stopTimers: () => {} };
     this.#running.set(job.id, running);
     running.done = this.#execute(running).finally(() => {
       this.#running.delete(job.id);
@@ -235,6 +238,7 @@ export class Worker {
         .then((owned) => {
           if (!owned && !leaseLost && !running.released) {
             leaseLost = true;
+            running.stopTimers();
             controller.abort(new LeaseLostError(job.id, this.id));
           }
         })
@@ -242,6 +246,10 @@ export class Worker {
     }, this.#heartbeatMs);
     const timeoutMs = handler?.definition.timeoutMs;
     const timeout = timeoutMs ? setTimeout(() => controller.abort(new JobTimeoutError(job.kind, timeoutMs)), timeoutMs) : undefined;
+    running.stopTimers = () => {
+      clearInterval(heartbeat);
+      if (timeout) clearTimeout(timeout);
+    };
     try {
       let result: unknown;
       let failure: unknown;
@@ -299,8 +307,7 @@ export class Worker {
       // job will be reclaimed, so nothing is lost.
       logger.error({ err: describeError(error) }, 'could not record the job outcome; it will be reclaimed when its lease expires');
     } finally {
-      clearInterval(heartbeat);
-      if (timeout) clearTimeout(timeout);
+      running.stopTimers();
     }
   }
 }
