@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
-import { listFolderHealth } from '../db/box-folder-health.js';
+import { listFolderHealth, type FolderHealth } from '../db/box-folder-health.js';
 import { JOB_STATUSES } from '../db/schema.js';
 import type { JobQueue } from '../jobs/queue.js';
 
@@ -49,54 +49,53 @@ export function createServerMetrics(deps: { db: Db; queue: JobQueue; logger: Log
     },
   });
 
-  // One database read fills every folder-health gauge; it hangs off the first of them to be
-  // registered, because the registry collects (and serialises) metrics in registration order.
-  const lastDelivery = new Gauge({
-    name: 'aiqc_box_last_delivery_timestamp_seconds',
-    help: 'Time of the last verified webhook delivery, per watched folder.',
-    labelNames: ['folder_id'] as const,
-    registers: [],
-  });
-  const missed = new Gauge({
-    name: 'aiqc_box_missed_webhooks',
-    help: 'Uploads the sweeper found that no webhook announced, per watched folder.',
-    labelNames: ['folder_id'] as const,
-    registers: [],
-  });
-  const missedTotal = new Gauge({
+  // The registry collects all metrics concurrently, so the folder-health gauges share one
+  // in-flight database read per scrape instead of reading once each.
+  let inFlight: Promise<FolderHealth[] | undefined> | undefined;
+  const readHealth = (): Promise<FolderHealth[] | undefined> => {
+    inFlight ??= listFolderHealth(deps.db.kysely)
+      .catch((error: unknown) => {
+        deps.logger.warn({ err: (error as Error).message }, 'metrics: could not read webhook health');
+        return undefined;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
+  const perFolder = (name: string, help: string, value: (folder: FolderHealth) => number | undefined): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['folder_id'] as const,
+      registers: [registry],
+      async collect() {
+        const health = await readHealth();
+        if (!health) return;
+        this.reset();
+        for (const folder of health) {
+          const v = value(folder);
+          if (v !== undefined) this.set({ folder_id: folder.folderId }, v);
+        }
+      },
+    });
+  };
+  new Gauge({
     name: 'aiqc_box_missed_webhooks_total',
     help: 'Uploads the sweeper found that no webhook announced, all folders.',
-    registers: [],
-  });
-  const deleted = new Gauge({
-    name: 'aiqc_box_webhook_deleted',
-    help: '1 when Box reported deleting the webhook of this folder (WEBHOOK.DELETED).',
-    labelNames: ['folder_id'] as const,
-    registers: [],
-  });
-  new Gauge({
-    name: 'aiqc_box_watched_folders',
-    help: 'Box folders with webhook health records.',
     registers: [registry],
     async collect() {
-      try {
-        const health = await listFolderHealth(deps.db.kysely);
-        for (const gauge of [lastDelivery, missed, deleted]) gauge.reset();
-        let total = 0;
-        for (const folder of health) {
-          total += folder.missedCount;
-          missed.set({ folder_id: folder.folderId }, folder.missedCount);
-          if (folder.lastDeliveryAt !== null) lastDelivery.set({ folder_id: folder.folderId }, folder.lastDeliveryAt / 1000);
-          deleted.set({ folder_id: folder.folderId }, folder.webhookDeletedAt === null ? 0 : 1);
-        }
-        missedTotal.set(total);
-        this.set(health.length);
-      } catch (error) {
-        deps.logger.warn({ err: (error as Error).message }, 'metrics: could not read webhook health');
-      }
+      const health = await readHealth();
+      if (health) this.set(health.reduce((sum, folder) => sum + folder.missedCount, 0));
     },
   });
-  for (const gauge of [missedTotal, missed, lastDelivery, deleted]) registry.registerMetric(gauge);
+  perFolder('aiqc_box_missed_webhooks', 'Uploads the sweeper found that no webhook announced, per watched folder.', (f) => f.missedCount);
+  perFolder('aiqc_box_last_delivery_timestamp_seconds', 'Time of the last verified webhook delivery, per watched folder.', (f) =>
+    f.lastDeliveryAt === null ? undefined : f.lastDeliveryAt / 1000,
+  );
+  perFolder('aiqc_box_webhook_deleted', '1 when Box reported deleting the webhook of this folder (WEBHOOK.DELETED).', (f) =>
+    f.webhookDeletedAt === null ? 0 : 1,
+  );
 
   return { registry, deliveries, ackSeconds };
 }
