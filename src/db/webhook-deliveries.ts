@@ -89,3 +89,13 @@ export async function countDeliveries(db: Kysely<Database>): Promise<number> {
   const row = await db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * Delete delivery records received before `cutoff` (epoch ms); returns how many. Keep them well
+ * beyond Box's retry window (Box retries a failed delivery for hours), since a pruned payload id
+ * can no longer be recognised as a repeat — the job's own dedupe key still prevents a second job.
+ */
+export async function pruneDeliveries(db: Kysely<Database>, cutoff: number): Promise<number> {
+  const result = await db.deleteFrom('webhook_deliveries').where('received_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

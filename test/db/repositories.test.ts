@@ -16,7 +16,7 @@ import {
   setDefaultProfileOverride,
 } from '../../src/db/client-settings.js';
 import { getQcRun, listQcRuns, qcRunFromReport, saveQcRun } from '../../src/db/qc-runs.js';
-import { countDeliveries, getDeliveryByPayloadId, insertDeliveryOnce, setDeliveryOutcome } from '../../src/db/webhook-deliveries.js';
+import { countDeliveries, getDeliveryByPayloadId, insertDeliveryOnce, pruneDeliveries, setDeliveryOutcome } from '../../src/db/webhook-deliveries.js';
 import { ENGINES, createTestDatabase, type TestDatabase } from './test-databases.js';
 
 const report = {
@@ -72,6 +72,15 @@ describe.each(ENGINES)('repositories on %s', (engine) => {
       await setDeliveryOutcome(t.db.kysely, id!, { outcome: 'enqueued', jobId: 3 });
       expect(await getDeliveryByPayloadId(t.db.kysely, 'evt-1')).toMatchObject({ deliveryId: 'd-1', outcome: 'enqueued', jobId: 3 });
       expect(await countDeliveries(t.db.kysely)).toBe(1);
+    });
+
+    it('prunes records older than a cutoff', async () => {
+      for (const [payloadId, receivedAt] of [['old', 10], ['new', 20]] as const) {
+        await insertDeliveryOnce(t.db.kysely, { payloadId, trigger: 'FILE.UPLOADED', receivedAt, outcome: 'enqueued' });
+      }
+      expect(await pruneDeliveries(t.db.kysely, 15)).toBe(1);
+      expect(await getDeliveryByPayloadId(t.db.kysely, 'old')).toBeUndefined();
+      expect(await getDeliveryByPayloadId(t.db.kysely, 'new')).toBeDefined();
     });
   });
 

@@ -281,3 +281,28 @@ describe.each(ENGINES)('Worker on %s', (engine) => {
     expect(owners).toEqual(new Set(['a', 'b']));
   });
 });
+
+describe('Worker wake-up by NOTIFY on postgres', () => {
+  it('starts a job enqueued by another connection long before its next poll', async () => {
+    const t = await createTestDatabase('postgres');
+    const queue = new JobQueue({ db: t.db, definitions: [work, other, slow] });
+    const noop = async (): Promise<void> => {};
+    const worker = new Worker({
+      queue,
+      pollMs: 60_000,
+      handlers: [handleJob(work, noop), handleJob(other, noop), handleJob(slow, noop)],
+    });
+    try {
+      await worker.start();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const producer = new JobQueue({ db: await t.openAnother(), definitions: [work, other, slow] });
+      const { job } = await producer.enqueue(work, { n: 1 });
+      const startedAt = Date.now();
+      await waitFor('job done', async () => (await queue.get(job.id))?.status === 'done', 5_000);
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+    } finally {
+      await worker.stop(0);
+      await t.cleanup();
+    }
+  });
+});
