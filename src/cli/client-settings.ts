@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { Db } from '../db/database.js';
 import { revertDefaultProfileOverride, setDefaultProfileOverride } from '../db/client-settings.js';
+import { ClientProfileNotAllowedError } from './client-settings-errors.js';
+import { asUsageErrors } from './storage-errors.js';
 
 export interface ClientSettingsCommandDeps {
   /** Open the database (migrated), run `fn`, close it. */
@@ -15,14 +17,7 @@ export interface ClientSettingsCommandDeps {
   configuredDefault?: (clientId: string) => string | undefined;
 }
 
-/** PROFILE is not allowed for CLIENT (a usage/configuration error: exit 2). */
-export class ClientProfileNotAllowedError extends Error {
-  readonly code = 'client_profile_not_allowed';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ClientProfileNotAllowedError';
-  }
-}
+export { ClientProfileNotAllowedError };
 
 /**
  * `aiqc clients set-default CLIENT PROFILE` and `aiqc clients revert-default CLIENT`, added to
@@ -41,21 +36,25 @@ export function registerClientSettingsCommands(program: Command, deps: ClientSet
     .description("override a client's default profile (stored in the database; used from the next job)")
     .argument('<client>', 'client id from clients.yaml')
     .argument('<profile>', "profile id from the client's profiles list")
-    .action(async (clientId: string, profileId: string) => {
-      const refusal = await deps.validateDefaultProfile(clientId, profileId);
-      if (refusal) throw new ClientProfileNotAllowedError(refusal);
-      const change = await deps.withDb((db) => setDefaultProfileOverride(db.kysely, clientId, profileId));
-      deps.stdout(`${clientId}: default profile is now ${profileId} (was ${describe(clientId, change.previous)}); used from the next job\n`);
-    });
+    .action((clientId: string, profileId: string) =>
+      asUsageErrors(async () => {
+        const refusal = await deps.validateDefaultProfile(clientId, profileId);
+        if (refusal) throw new ClientProfileNotAllowedError(refusal);
+        const change = await deps.withDb((db) => setDefaultProfileOverride(db.kysely, clientId, profileId));
+        deps.stdout(`${clientId}: default profile is now ${profileId} (was ${describe(clientId, change.previous)}); used from the next job\n`);
+      }),
+    );
 
   clients
     .command('revert-default')
     .description("undo the last set-default for a client, restoring the value before it")
     .argument('<client>', 'client id from clients.yaml')
-    .action(async (clientId: string) => {
-      const change = await deps.withDb((db) => revertDefaultProfileOverride(db.kysely, clientId));
-      deps.stdout(`${clientId}: default profile is now ${describe(clientId, change.current)} (was ${change.previous}); used from the next job\n`);
-    });
+    .action((clientId: string) =>
+      asUsageErrors(async () => {
+        const change = await deps.withDb((db) => revertDefaultProfileOverride(db.kysely, clientId));
+        deps.stdout(`${clientId}: default profile is now ${describe(clientId, change.current)} (was ${change.previous}); used from the next job\n`);
+      }),
+    );
 
   return clients;
 }

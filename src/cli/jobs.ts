@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import { JOB_STATUSES, type JobStatus } from '../db/schema.js';
 import { JobNotFoundError } from '../jobs/errors.js';
 import { JobQueue, jobToJson, type Job } from '../jobs/queue.js';
+import { asUsageErrors } from './storage-errors.js';
 
 /** What the `jobs` commands need from the program around them. */
 export interface JobsCommandDeps {
@@ -80,34 +81,40 @@ export function registerJobsCommands(program: Command, deps: JobsCommandDeps): C
     .option('--kind <kind>', 'only jobs of this kind')
     .option('--limit <n>', 'how many (newest first)', parseLimit, 50)
     .option('--json', 'print a JSON array on stdout')
-    .action(async (options: { status?: JobStatus; kind?: string; limit: number; json?: boolean }) => {
-      const list = await deps.withDb((db) =>
-        queueOf(db).list({ limit: options.limit, ...(options.status ? { status: options.status } : {}), ...(options.kind ? { kind: options.kind } : {}) }),
-      );
-      if (options.json) deps.stdout(`${JSON.stringify(list.map(jobToJson), null, 2)}\n`);
-      else if (list.length === 0) deps.stdout(`no ${options.status ? `${options.status} ` : ''}jobs\n`);
-      else deps.stdout(`${formatJobTable(list)}\n`);
-    });
+    .action((options: { status?: JobStatus; kind?: string; limit: number; json?: boolean }) =>
+      asUsageErrors(async () => {
+        const list = await deps.withDb((db) =>
+          queueOf(db).list({ limit: options.limit, ...(options.status ? { status: options.status } : {}), ...(options.kind ? { kind: options.kind } : {}) }),
+        );
+        if (options.json) deps.stdout(`${JSON.stringify(list.map(jobToJson), null, 2)}\n`);
+        else if (list.length === 0) deps.stdout(`no ${options.status ? `${options.status} ` : ''}jobs\n`);
+        else deps.stdout(`${formatJobTable(list)}\n`);
+      }),
+    );
 
   jobs
     .command('show')
     .description('show one job: payload, progress, result and last error')
     .argument('<id>', 'job id', parseJobId)
     .option('--json', 'print the job as JSON on stdout')
-    .action(async (id: number, options: { json?: boolean }) => {
-      const job = await deps.withDb((db) => queueOf(db).get(id));
-      if (!job) throw new JobNotFoundError(id);
-      deps.stdout(options.json ? `${JSON.stringify(jobToJson(job), null, 2)}\n` : `${formatJobDetails(job)}\n`);
-    });
+    .action((id: number, options: { json?: boolean }) =>
+      asUsageErrors(async () => {
+        const job = await deps.withDb((db) => queueOf(db).get(id));
+        if (!job) throw new JobNotFoundError(id);
+        deps.stdout(options.json ? `${JSON.stringify(jobToJson(job), null, 2)}\n` : `${formatJobDetails(job)}\n`);
+      }),
+    );
 
   jobs
     .command('retry')
     .description('put a dead job back in the queue with a fresh set of attempts')
     .argument('<id>', 'job id', parseJobId)
-    .action(async (id: number) => {
-      const job = await deps.withDb((db) => queueOf(db).retry(id));
-      deps.stdout(`job ${job.id} (${job.kind}) queued again with ${job.maxAttempts} attempts; last error was: ${job.lastError ?? '-'}\n`);
-    });
+    .action((id: number) =>
+      asUsageErrors(async () => {
+        const job = await deps.withDb((db) => queueOf(db).retry(id));
+        deps.stdout(`job ${job.id} (${job.kind}) queued again with ${job.maxAttempts} attempts; last error was: ${job.lastError ?? '-'}\n`);
+      }),
+    );
 
   return jobs;
 }
