@@ -3,3 +3,4 @@ export * from './box-event.js';
 export * from './metrics.js';
 export * from './webhook-route.js';
 export * from './config.js';
+export * from './service.js';
