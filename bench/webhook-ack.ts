@@ -1,11 +1,15 @@
 // Webhook ack latency: 1,000 Box-signed deliveries over real HTTP against `buildServer` on a
-// real database, each one verified, recorded and turned into a durable job.
+// real database, each one verified, recorded and turned into a durable job. The server runs in
+// a child process so the client's own work does not share its event loop.
 //   node --import ./bench/register.mjs bench/webhook-ack.ts [--count 1000] [--concurrency 1,10] [--engines sqlite,postgres]
 // PostgreSQL: AIQC_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), in a
 // throw-away schema. Timings are printed, never asserted.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { z } from 'zod';
@@ -22,6 +26,7 @@ const { values } = parseArgs({
     count: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '1,10' },
     engines: { type: 'string', default: 'sqlite,postgres' },
+    serve: { type: 'string' },
   },
 });
 const count = Number(values.count);
@@ -71,9 +76,14 @@ async function withEngine<T>(engine: 'sqlite' | 'postgres', fn: (config: Databas
   }
 }
 
-console.log(`webhook ack latency: ${count} signed deliveries over HTTP per run (node ${process.version})`);
-console.log('engine     in-flight   p50 ms   p90 ms   p99 ms   max ms   deliveries/s   jobs');
-for (const engine of engines) {
+if (values.serve) {
+  await serve(values.serve as 'sqlite' | 'postgres');
+} else {
+  await measure();
+}
+
+/** Child process: serve the webhook on a fresh database until SIGTERM. */
+async function serve(engine: 'sqlite' | 'postgres'): Promise<void> {
   await withEngine(engine, async (config) => {
     const db = await openDatabase(config);
     await migrateToLatest(db);
@@ -89,7 +99,24 @@ for (const engine of engines) {
         dedupeKey: boxFileDedupeKey(event.fileId, event.fileVersionId),
       }),
     });
-    const url = `${await app.listen({ port: 0, host: '127.0.0.1' })}/api/box/webhook`;
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    process.stdout.write(`${url}\n`);
+    await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+    await app.close();
+    await db.close();
+  });
+}
+
+async function measure(): Promise<void> {
+  console.log(`webhook ack latency: ${count} signed deliveries over HTTP per run (node ${process.version}, server in its own process)`);
+  console.log('engine     in-flight   p50 ms   p90 ms   p99 ms   max ms   deliveries/s   jobs queued');
+  for (const engine of engines) {
+    const child = spawn(process.execPath, ['--import', './bench/register.mjs', 'bench/webhook-ack.ts', '--serve', engine], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const base = line.trim();
+    const url = `${base}/api/box/webhook`;
     try {
       // Warm up connections and JIT so the first measured request is not an outlier of setup.
       for (let n = 0; n < 50; n += 1) await send(url, body(n, `warm-${engine}`));
@@ -110,16 +137,18 @@ for (const engine of engines) {
         );
         const elapsedS = (performance.now() - started) / 1000;
         latencies.sort((a, b) => a - b);
-        const jobs = (await queue.countByStatus()).queued;
+        const metrics = await (await fetch(`${base}/metrics`)).text();
+        const queued = /^aiqc_jobs\{status="queued"\} (\d+)$/m.exec(metrics)?.[1] ?? '?';
         console.log(
-          `${engine.padEnd(10)} ${String(inFlight).padStart(9)} ${[50, 90, 99].map((p) => percentile(latencies, p).toFixed(2).padStart(8)).join(' ')} ${latencies.at(-1)!.toFixed(2).padStart(8)} ${(count / elapsedS).toFixed(0).padStart(14)} ${String(jobs).padStart(6)}`,
+          `${engine.padEnd(10)} ${String(inFlight).padStart(9)} ${[50, 90, 99].map((p) => percentile(latencies, p).toFixed(2).padStart(8)).join(' ')} ${latencies.at(-1)!.toFixed(2).padStart(8)} ${(count / elapsedS).toFixed(0).padStart(14)} ${queued.padStart(13)}`,
         );
       }
     } finally {
-      await app.close();
-      await db.close();
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
     }
-  });
+  }
 }
 
 async function send(url: string, payload: string): Promise<number> {

@@ -136,4 +136,17 @@ describe.each(ENGINES)('workers in separate processes on %s', (engine) => {
     expect(await stopGracefully(worker)).toBe(0);
     expect(await queue.get(job.id)).toMatchObject({ status: 'queued', attempts: 0, leaseUntil: null, progress: { one: true } });
   });
+
+  it('a second SIGTERM exits at once with 130, leaving the job for lease expiry', async () => {
+    const { job } = await queue.enqueue(effectJob, { n: 9, workMs: 0, hangOnFirstAttempt: true });
+    const worker = await startWorkerProcess(t, { WORKER_NAME: 'stubborn', GRACE_MS: '60000' });
+    await waitFor('step one', async () => (await countEffects(t.db.kysely)).length === 1);
+    const exited = once(worker, 'exit');
+    worker.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    worker.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(130);
+    expect(await queue.get(job.id)).toMatchObject({ status: 'running', lockedBy: 'stubborn' });
+  });
 });
