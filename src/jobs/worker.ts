@@ -90,6 +90,8 @@ export class Worker {
   #loop: Promise<void> | undefined;
   #stopping = false;
   #wake: (() => void) | undefined;
+  /** A wake-up arrived while the loop was busy (claiming): skip the next sleep. */
+  #wakePending = false;
   #unlisten: Unlisten | undefined;
 
   constructor(options: WorkerOptions) {
@@ -175,10 +177,15 @@ export class Worker {
   #wakeUp(): void {
     const wake = this.#wake;
     this.#wake = undefined;
-    wake?.();
+    if (wake) wake();
+    else this.#wakePending = true;
   }
 
   async #sleep(ms: number): Promise<void> {
+    if (this.#wakePending) {
+      this.#wakePending = false;
+      return;
+    }
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.#wake = undefined;
