@@ -1,4 +1,5 @@
-// Run TypeScript sources directly with Node's built-in type stripping (Node >= 22.18/23.6):
+// Run TypeScript sources directly with Node's built-in type stripping (on by default from Node 22.18;
+// add --experimental-strip-types on 22.15-22.17; module.registerHooks needs 22.15):
 //   node --import ./bench/register.mjs bench/webhook-ack.ts
 // The sources import each other with ".js" suffixes (what tsc emits); this hook maps such an
 // import to the ".ts" file beside it when no ".js" file exists.

@@ -111,7 +111,7 @@ async function measure(): Promise<void> {
   console.log(`webhook ack latency: ${count} signed deliveries over HTTP per run (node ${process.version}, server in its own process)`);
   console.log('engine     in-flight   p50 ms   p90 ms   p99 ms   max ms   deliveries/s   jobs queued');
   for (const engine of engines) {
-    const child = spawn(process.execPath, ['--import', './bench/register.mjs', 'bench/webhook-ack.ts', '--serve', engine], {
+    const child = spawn(process.execPath, ['--experimental-strip-types', '--import', './bench/register.mjs', 'bench/webhook-ack.ts', '--serve', engine], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];

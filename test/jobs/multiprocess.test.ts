@@ -9,7 +9,7 @@ import { countEffects, createEffectsTable, effectJob } from './fixtures/effect-j
 const children = new Set<ChildProcess>();
 
 function startWorkerProcess(t: TestDatabase, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', './bench/register.mjs', 'test/jobs/fixtures/worker-process.ts'], {
+  const child = spawn(process.execPath, ['--experimental-strip-types', '--import', './bench/register.mjs', 'test/jobs/fixtures/worker-process.ts'], {
     env: { ...process.env, AIQC_TEST_DB_CONFIG: JSON.stringify(t.config), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
