@@ -14,7 +14,7 @@ export interface ClientSettingsCommandDeps {
    */
   validateDefaultProfile: (clientId: string, profileId: string) => string | undefined | Promise<string | undefined>;
   /** The client's `default_profile` from clients.yaml, for messages. */
-  configuredDefault?: (clientId: string) => string | undefined;
+  configuredDefault?: (clientId: string) => string | undefined | Promise<string | undefined>;
 }
 
 export { ClientProfileNotAllowedError };
@@ -25,9 +25,9 @@ export { ClientProfileNotAllowedError };
  */
 export function registerClientSettingsCommands(program: Command, deps: ClientSettingsCommandDeps): Command {
   const clients = program.commands.find((c) => c.name() === 'clients') ?? program.command('clients').description('client configuration');
-  const describe = (clientId: string, override: string | undefined): string => {
+  const describe = async (clientId: string, override: string | undefined): Promise<string> => {
     if (override) return override;
-    const configured = deps.configuredDefault?.(clientId);
+    const configured = await deps.configuredDefault?.(clientId);
     return configured ? `${configured} [configured default]` : 'the configured default';
   };
 
@@ -41,7 +41,7 @@ export function registerClientSettingsCommands(program: Command, deps: ClientSet
         const refusal = await deps.validateDefaultProfile(clientId, profileId);
         if (refusal) throw new ClientProfileNotAllowedError(refusal);
         const change = await deps.withDb((db) => setDefaultProfileOverride(db.kysely, clientId, profileId));
-        deps.stdout(`${clientId}: default profile is now ${profileId} (was ${describe(clientId, change.previous)}); used from the next job\n`);
+        deps.stdout(`${clientId}: default profile is now ${profileId} (was ${await describe(clientId, change.previous)}); used from the next job\n`);
       }),
     );
 
@@ -52,7 +52,7 @@ export function registerClientSettingsCommands(program: Command, deps: ClientSet
     .action((clientId: string) =>
       asUsageErrors(async () => {
         const change = await deps.withDb((db) => revertDefaultProfileOverride(db.kysely, clientId));
-        deps.stdout(`${clientId}: default profile is now ${describe(clientId, change.current)} (was ${change.previous}); used from the next job\n`);
+        deps.stdout(`${clientId}: default profile is now ${await describe(clientId, change.current)} (was ${change.previous}); used from the next job\n`);
       }),
     );
 
