@@ -15,6 +15,10 @@ import { registerCheckCommand, type CliIo } from './check.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { registerProfileCommands } from './profiles.js';
 import { registerSamplesCommand } from './samples.js';
+import { databaseConfigFromEnv, migrateToLatest, withDatabase, type Db } from '../db/index.js';
+import { registerClientSettingsCommands } from './client-settings.js';
+import { registerJobsCommands } from './jobs.js';
+import { registerMigrateCommand } from './migrate.js';
 
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = 0;
@@ -30,6 +34,28 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   registerCheckCommand(program, getRuntime, io, (code) => (exitCode = code));
   registerProfileCommands(program, getRuntime, io);
   registerSamplesCommand(program, io);
+
+  const dbConfig = () => databaseConfigFromEnv(process.env);
+  const withMigratedDb = <T>(fn: (db: Db) => Promise<T>) =>
+    withDatabase(dbConfig(), async (db) => {
+      await migrateToLatest(db);
+      return fn(db);
+    });
+  const stdout = (text: string) => void io.stdout.write(text);
+  registerMigrateCommand(program, { withDb: (fn) => withDatabase(dbConfig(), fn), stdout });
+  registerJobsCommands(program, { withDb: withMigratedDb, stdout });
+  registerClientSettingsCommands(program, {
+    withDb: withMigratedDb,
+    stdout,
+    validateDefaultProfile: async (clientId, profileId) => {
+      const client = (await getRuntime()).clients.get(clientId);
+      if (!client) return `unknown client "${clientId}": see \`aiqc clients list\``;
+      return client.profiles.includes(profileId)
+        ? undefined
+        : `profile "${profileId}" is not in client "${clientId}"'s profiles (${client.profiles.join(', ')}): add it in clients.yaml first`;
+    },
+    configuredDefault: async (clientId) => (await getRuntime()).clients.get(clientId)?.default_profile,
+  });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
