@@ -26,7 +26,13 @@ export const textForbiddenPhrases = defineCheck({
     if (hits.length === 0) return { status: 'pass', message: `none of the ${params.phrases.length} forbidden phrase${params.phrases.length === 1 ? '' : 's'} found`, measured, expected };
     return {
       status: 'fail',
-      message: `forbidden wording found: ${hits.slice(0, 8).map((h) => `"${h.words.map((w) => w.text).join(' ')}"${placeOf(h.words[0]!)} (matches "${h.phrase}")`).join(', ')} — remove or reword it`,
+      message: `forbidden wording found: ${hits
+        .slice(0, 8)
+        .map((h) => {
+          const said = h.words.map((w) => w.text).join(' ');
+          return `"${said}"${placeOf(h.words[0]!)}${said.toLowerCase().replace(/[^\p{L}\p{N} ]/gu, '') === h.phrase.toLowerCase() ? '' : ` (matches "${h.phrase}")`}`;
+        })
+        .join(', ')} — remove or reword it`,
       measured,
       expected,
       evidence: hits.slice(0, MAX_EVIDENCE).flatMap((h) => phraseEvidence(h.words, `forbidden: ${h.phrase}`)),
