@@ -25,7 +25,7 @@ export interface RecordedRequest {
 interface ChatRequest {
   model?: string;
   messages?: Array<{ role: string; content: string | Array<{ type: string; text?: string; image_url?: { url: string } }> }>;
-  response_format?: { type: string; json_schema?: { name?: string; schema?: { properties?: Record<string, unknown>; required?: string[] } } };
+  response_format?: { type: string; json_schema?: { name?: string; strict?: boolean; schema?: { properties?: Record<string, unknown>; required?: string[]; additionalProperties?: boolean } } };
 }
 
 export interface FakeOpenAi {

@@ -167,3 +167,17 @@ describe('built-in AI checks', () => {
     expect(JSON.stringify(fake.requests[0]!.body.messages)).toContain('looks younger than 25');
   });
 });
+
+describe('providers', () => {
+  test('the openai provider (Chat Completions, strict structured output) works against the same wire format', async () => {
+    fake.reply({ kind: 'verdict', verdict: { ...good, status: 'pass', confidence: 0.9, regions: [] } });
+    const report = await runChecks(image, [{ id: 'ai.prompt', params: { prompt: 'The logo keeps its proportions.' } }], {
+      extensions: { ai: aiConfigFromEnv({ AIQC_AI_PROVIDER: 'openai', AIQC_AI_MODEL: 'gpt-4.1-mini', OPENAI_API_KEY: 'sk-openai-test', AIQC_AI_BASE_URL: fake.baseUrl, AIQC_AI_CACHE: 'off' }) },
+    });
+    expect(check(report, 'ai.prompt')).toMatchObject({ status: 'pass', measured: expect.objectContaining({ model: expect.stringMatching(/^openai:gpt-4\.1-mini@/) }) });
+    const sent = fake.requests[0]!;
+    expect(sent.refused).toBeUndefined();
+    expect(sent.headers.authorization).toBe('Bearer sk-openai-test');
+    expect(sent.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'qc_verdict', strict: true, schema: { additionalProperties: false } } });
+  });
+});
