@@ -110,7 +110,9 @@ export async function prepareForOcr(image: Buffer | string): Promise<{ png: Buff
     .flatten({ background: '#ffffff' })
     .resize(Math.max(1, Math.round(sw * scale)), Math.max(1, Math.round(sh * scale)), { kernel: scale > 1 ? 'lanczos3' : 'mitchell' })
     .greyscale()
-    .normalise()
+    // Stretch the full range only: the default 1st–99th percentile stretch turns the page
+    // black when the copy covers under 1% of the pixels (a legal line on an end card).
+    .normalise({ lower: 0, upper: 100 })
     .png({ compressionLevel: 1 })
     .toBuffer({ resolveWithObject: true });
   return { png: data, width: info.width, height: info.height, sourceWidth: sw, sourceHeight: sh };

@@ -27,31 +27,38 @@ export const imageTextSource: TextSource = async (ctx, languages) => {
 };
 
 /**
- * A PDF page's text layer as the PDF family extracts it: text runs with their box in
- * fractions of the page (top-left origin). `items` is empty for an image-only page.
+ * A PDF's text layer as the PDF family extracts it (`pdfText` on branch `pdf` has this
+ * shape): per page, text runs with their box in fractions of the page, origin top-left.
+ * A page with no runs is image-only (or outlined text).
  */
 export interface PdfTextLayerPage {
   page: number;
-  items: Array<{ str: string; box: { x: number; y: number; w: number; h: number } }>;
+  items: Array<{ text: string; box: { x: number; y: number; w: number; h: number } }>;
+}
+
+export interface PdfTextLayerLike {
+  pages: PdfTextLayerPage[];
+  /** Why some pages were not read, in words. */
+  truncated?: string;
 }
 
 export interface PdfTextSourceDeps {
-  /** The PDF family's text layer (per page). */
-  textLayer: Analysis<PdfTextLayerPage[], never>;
+  /** The PDF family's text layer. */
+  textLayer: Analysis<PdfTextLayerLike, never>;
   /** Renders one page to PNG/JPEG for OCR; without it, image-only pages are reported unread. */
   renderPage?: (ctx: AnalysisContext, page: number) => Promise<Buffer>;
 }
 
 /**
  * The PDF source: the text layer first (exact, no OCR), OCR only for pages without one.
- * Wired in by the PDF family with its own analyses (see `TEXT_SOURCES`).
+ * Wired in with the PDF family's analyses (see `TEXT_SOURCES`).
  */
 export function createPdfTextSource(deps: PdfTextSourceDeps): TextSource {
   return async (ctx, languages) => {
     const layer = await ctx.get(deps.textLayer);
     const pages: TextPage[] = [];
     const imageOnly: number[] = [];
-    for (const p of layer) {
+    for (const p of layer.pages) {
       const words = wordsFromRuns(p.items);
       if (words.length > 0) pages.push({ page: p.page, origin: 'text-layer', words });
       else imageOnly.push(p.page);
@@ -66,8 +73,28 @@ export function createPdfTextSource(deps: PdfTextSourceDeps): TextSource {
     } else if (imageOnly.length > 0) {
       engine += `; page ${imageOnly.join(', ')} has no text layer and was not read (no page renderer for OCR)`;
     }
+    if (layer.truncated) engine += `; ${layer.truncated}`;
     pages.sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
     return { pages, engine };
+  };
+}
+
+/** A video's scene keyframes (from the av family) as JPEG/PNG with their time. */
+export interface VideoKeyframe {
+  image: Buffer;
+  time_s: number;
+}
+
+/** The video source: OCR of each scene keyframe, one page per frame, placed by `time_s`. */
+export function createVideoTextSource(keyframes: (ctx: AnalysisContext) => Promise<VideoKeyframe[]>): TextSource {
+  return async (ctx, languages) => {
+    const frames = await keyframes(ctx);
+    const codes = ocrCodes(languages);
+    const pages: TextPage[] = [];
+    await withOcrWorker(codes, ctx.env.tmpDir, ctx.signal, async (read) => {
+      for (const f of frames) pages.push({ time_s: f.time_s, origin: 'ocr', words: (await read(f.image)).words });
+    });
+    return { pages, engine: `ocr: ${OCR_ENGINE_NAME} [${codes.join('+')}] on ${frames.length} keyframe${frames.length === 1 ? '' : 's'}` };
   };
 }
 
@@ -77,11 +104,11 @@ export function wordsFromRuns(runs: PdfTextLayerPage['items']): TextPage['words'
   let line = -1;
   let lastY: number | undefined;
   for (const run of runs) {
-    if (!run.str.trim()) continue;
+    if (!run.text.trim()) continue;
     if (lastY === undefined || Math.abs(run.box.y - lastY) > run.box.h / 2) line++;
     lastY = run.box.y;
-    const perChar = run.str.length > 0 ? run.box.w / run.str.length : 0;
-    for (const m of run.str.matchAll(/\S+/g)) {
+    const perChar = run.text.length > 0 ? run.box.w / run.text.length : 0;
+    for (const m of run.text.matchAll(/\S+/g)) {
       words.push({ text: m[0], box: { x: run.box.x + m.index * perChar, y: run.box.y, w: m[0].length * perChar, h: run.box.h }, line });
     }
   }
@@ -90,8 +117,8 @@ export function wordsFromRuns(runs: PdfTextLayerPage['items']): TextPage['words'
 
 /**
  * Text sources by kind. PDF and video plug in here when their families land:
- *   pdf:   createPdfTextSource({ textLayer: <pdf text-layer analysis>, renderPage: <page render> })
- *   video: OCR of the av family's scene keyframes (one TextPage per keyframe, with time_s).
+ *   pdf:   createPdfTextSource({ textLayer: pdfText, renderPage: <page → PNG, for image-only pages> })
+ *   video: createVideoTextSource(ctx => <the av family's scene keyframes as { image, time_s }[]>)
  */
 export const TEXT_SOURCES: Partial<Record<AssetKind, TextSource>> = {
   image: imageTextSource,

@@ -26,6 +26,13 @@ test('images are brought into the size range OCR reads best, keeping their propo
   expect(await prepareForOcr(huge)).toMatchObject({ width: 3000, height: 1500 });
 });
 
+test('sparse copy keeps a light background after preprocessing (percentile stretch would blacken it)', async () => {
+  const img = await textImage('sparse.png', [{ text: 'Drink responsibly', y: 1000, size: 24 }], { width: 1920, height: 1080 });
+  const prepared = await prepareForOcr(img);
+  const stats = await sharp(prepared.png).stats();
+  expect(stats.channels[0]!.mean).toBeGreaterThan(200);
+});
+
 test('words come with confidence and boxes in fractions of the image', async () => {
   const img = await textImage('ocr-words.png', [{ text: 'Cold brew coffee', x: 100, y: 150, size: 64 }], { width: 1000, height: 300 });
   const page = await withOcrWorker(['eng'], scratch, new AbortController().signal, (read) => read(img));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { beforeAll, expect, test } from 'vitest';
-import { createPdfTextSource, wordsFromRuns, type PdfTextLayerPage } from '../../../src/analysis/text/sources.js';
+import { createPdfTextSource, wordsFromRuns, type PdfTextLayerLike, type PdfTextLayerPage } from '../../../src/analysis/text/sources.js';
 import type { Analysis, KindHandler, ProbeResult } from '../../../src/qc/types.js';
 import { check, FIXTURES, runChecks } from '../../checks/text/helpers.js';
 
@@ -28,7 +28,7 @@ async function pdfPages(path: string): Promise<PdfTextLayerPage[]> {
     const items = content.items.flatMap((item) => {
       if (!('str' in item)) return [];
       const [, , , , e, f] = item.transform as number[];
-      return [{ str: item.str, box: { x: e! / width, y: 1 - (f! + item.height) / height, w: item.width / width, h: item.height / height } }];
+      return [{ text: item.str, box: { x: e! / width, y: 1 - (f! + item.height) / height, w: item.width / width, h: item.height / height } }];
     });
     pages.push({ page: n, items });
   }
@@ -36,10 +36,10 @@ async function pdfPages(path: string): Promise<PdfTextLayerPage[]> {
   return pages;
 }
 
-const testPdfTextLayer: Analysis<PdfTextLayerPage[], never> = { id: 'test.pdf.text-layer', compute: (ctx) => pdfPages(ctx.asset.path) };
+const testPdfTextLayer: Analysis<PdfTextLayerLike, never> = { id: 'test.pdf.text-layer', compute: async (ctx) => ({ pages: await pdfPages(ctx.asset.path) }) };
 const testPdfKind: KindHandler = {
   kind: 'pdf',
-  probe: { id: 'test.pdf.probe', compute: async (ctx): Promise<ProbeResult> => ({ format: 'pdf', info: { pages: (await ctx.get(testPdfTextLayer)).length }, details: {} }) },
+  probe: { id: 'test.pdf.probe', compute: async (ctx): Promise<ProbeResult> => ({ format: 'pdf', info: { pages: (await ctx.get(testPdfTextLayer)).pages.length }, details: {} }) },
 };
 
 let pdf: string;
@@ -62,7 +62,7 @@ beforeAll(async () => {
 });
 
 test('text runs become words with boxes shared out along the run', () => {
-  const words = wordsFromRuns([{ str: 'Drink responsibly', box: { x: 0.1, y: 0.5, w: 0.34, h: 0.02 } }]);
+  const words = wordsFromRuns([{ text: 'Drink responsibly', box: { x: 0.1, y: 0.5, w: 0.34, h: 0.02 } }]);
   expect(words.map((w) => [w.text, +w.box.x.toFixed(3), +w.box.w.toFixed(3)])).toEqual([
     ['Drink', 0.1, 0.1],
     ['responsibly', 0.22, 0.22],
