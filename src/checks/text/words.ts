@@ -24,6 +24,8 @@ export function skipReason(token: string, ignored: ReadonlySet<string>): SkipRea
   const trimmed = raw.replace(/[.,;:!?)"'”’]+$/, '');
   if (/^(https?:\/\/|www\.)/i.test(trimmed) || /^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(\/\S*)?$/i.test(trimmed)) return 'url';
   if (/[™®©]/.test(raw)) return 'brand';
+  // Dotted abbreviations (e.g., i.e., U.K.) and ampersand initialisms (T&Cs, M&S, AT&T).
+  if (/^(\p{L}\.){2,}\p{L}?\.?$/u.test(raw.replace(/[,;:!?)]+$/, '')) || /^\p{Lu}+&\p{Lu}\p{L}{0,2}$/u.test(bareWord(raw))) return 'acronym';
   const word = bareWord(raw);
   if (ignored.has(word.toLowerCase())) return 'ignored';
   if (/\d/.test(word)) return 'number';

@@ -22,6 +22,10 @@ describe('which tokens the spelling check judges', () => {
     ['iPhone', 'brand'],
     ['PlayStation', 'brand'],
     ['ABV', 'acronym'],
+    ['e.g.', 'acronym'],
+    ['U.K.,', 'acronym'],
+    ['T&Cs', 'acronym'],
+    ['M&S', 'acronym'],
     ['&', 'short'],
   ])('%s is not judged (%s)', (token, reason) => {
     expect(skipReason(token, none)).toBe(reason);
