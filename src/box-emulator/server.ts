@@ -336,8 +336,9 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
     status,
     json: selectFields(fileFull(state, ctx.userId, file), fieldsParam(ctx.url), FILE_STANDARD_KEYS),
   });
-  const filesReply = (ctx: Ctx, file: EmuFile): Reply => ({
-    status: 201,
+  // Box's spec: 201 for a new file, 200 for a new version of an existing one.
+  const filesReply = (ctx: Ctx, file: EmuFile, status = 201): Reply => ({
+    status,
     json: { total_count: 1, entries: [fileFull(state, ctx.userId, file)] },
   });
   route('GET', '/2.0/files/:id', (ctx) => fileReply(ctx, core.visibleFile(ctx.userId, p(ctx, 0))));
@@ -417,7 +418,7 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
       ...(attributes['name'] !== undefined && { name: attributes['name'] }),
       ...(typeof ifMatch === 'string' && { ifMatch }),
     });
-    return filesReply(ctx, file);
+    return filesReply(ctx, file, 200);
   });
 
   // ----- chunked upload sessions --------------------------------------------------------

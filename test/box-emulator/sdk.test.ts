@@ -195,7 +195,7 @@ describe('box-node-sdk against the emulator', () => {
     const seen: string[] = [];
     let marker: string | undefined;
     do {
-      const page = await client.webhooks.getWebhooks({ queryParams: { limit: 2, ...(marker && { marker }) } });
+      const page = await client.webhooks.getWebhooks({ limit: 2, ...(marker && { marker }) });
       seen.push(...(page.entries ?? []).map((w) => w.id ?? ''));
       marker = page.nextMarker ?? undefined;
     } while (marker);
