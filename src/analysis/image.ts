@@ -1,0 +1,154 @@
+/**
+ * Images through sharp (libvips). The only module that touches image pixels: the probe
+ * (header + one full decode that both proves the file is intact and yields the channel
+ * statistics the transparency check needs) and the report thumbnail.
+ */
+import { parse as parseIcc } from 'icc';
+import sharp, { type Metadata, type Stats } from 'sharp';
+import { AssetUnreadableError } from '../qc/errors.js';
+import type { Analysis, KindHandler, ProbeResult } from '../qc/types.js';
+
+export type ImageColorspace = 'srgb' | 'adobergb' | 'p3' | 'prophoto' | 'cmyk' | 'gray' | 'lab' | 'other';
+
+export interface ImageDetails {
+  /** Displayed size (EXIF orientation applied): what a viewer and a platform see. */
+  width: number;
+  height: number;
+  /** sharp's decoder name: jpeg, png, webp, gif, tiff, heif… */
+  format: string;
+  colorspace: ImageColorspace;
+  /** libvips' interpretation, kept for messages (e.g. `b-w`, `rgb16`). */
+  vips_space: string;
+  channels: number;
+  has_alpha: boolean;
+  /** True when some pixel is not fully opaque (an alpha channel alone is not transparency). */
+  has_transparent_pixels: boolean;
+  /** Pixels per inch from the file's metadata; undefined when the file records none. */
+  density_ppi?: number;
+  icc?: { description?: string; color_space?: string; device_class?: string };
+  bits_per_sample: number;
+  pages: number;
+  orientation?: number;
+}
+
+const BITS: Record<string, number> = { uchar: 8, char: 8, ushort: 16, short: 16, uint: 32, int: 32, float: 32, double: 64 };
+
+function colorspaceOf(space: string, iccDescription: string | undefined): ImageColorspace {
+  if (space === 'cmyk') return 'cmyk';
+  if (space === 'b-w' || space === 'grey16') return 'gray';
+  if (space === 'lab' || space === 'labq' || space === 'labs') return 'lab';
+  if (space === 'srgb' || space === 'rgb' || space === 'rgb16' || space === 'scrgb') {
+    // libvips calls every RGB image "srgb"; the embedded profile says what the numbers mean.
+    const d = iccDescription?.toLowerCase() ?? '';
+    if (d.includes('adobe rgb') || d.includes('adobergb')) return 'adobergb';
+    if (d.includes('p3')) return 'p3';
+    if (d.includes('prophoto')) return 'prophoto';
+    return 'srgb';
+  }
+  return 'other';
+}
+
+function readIcc(buffer: Buffer | undefined): ImageDetails['icc'] {
+  if (!buffer) return undefined;
+  try {
+    const p = parseIcc(buffer);
+    return {
+      ...(p.description ? { description: p.description } : {}),
+      ...(p.colorSpace ? { color_space: p.colorSpace } : {}),
+      ...(p.deviceClass ? { device_class: p.deviceClass } : {}),
+    };
+  } catch {
+    return { description: 'unparseable ICC profile' };
+  }
+}
+
+export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
+  id: 'image.probe',
+  async compute(ctx) {
+    const { path, name } = ctx.asset;
+    let meta: Metadata;
+    try {
+      // Header only: cheap, and tells us the pixel count before anything is decoded.
+      meta = await sharp(path, { limitInputPixels: false }).metadata();
+    } catch (err) {
+      throw new AssetUnreadableError(`the ${ctx.asset.sniff.format.toUpperCase()} header cannot be read (${sharpReason(err)}): re-export the image`, { cause: err });
+    }
+    const rawW = meta.width ?? 0;
+    const rawH = meta.height ?? 0;
+    const pixels = rawW * rawH;
+    if (pixels > ctx.env.maxPixels) {
+      throw new AssetUnreadableError(
+        `the image is ${rawW}×${rawH} (${(pixels / 1e6).toFixed(0)} megapixels), over the ${(ctx.env.maxPixels / 1e6).toFixed(0)}-megapixel limit; ` +
+          `it was not decoded, to protect the machine. Export it smaller, or raise AIQC_MAX_PIXELS if such files are expected`,
+      );
+    }
+    let stats: Stats;
+    try {
+      // The full decode proves the pixel data is intact (truncated files fail here) and
+      // yields per-channel statistics in the same pass.
+      stats = await sharp(path, { limitInputPixels: ctx.env.maxPixels, failOn: 'truncated' }).stats();
+    } catch (err) {
+      throw new AssetUnreadableError(`the image data is damaged or incomplete (${sharpReason(err)}): re-export ${name} and upload it again`, { cause: err });
+    }
+    const icc = readIcc(meta.icc);
+    const colorspace = colorspaceOf(meta.space ?? 'unknown', icc?.description);
+    const width = meta.autoOrient?.width ?? rawW;
+    const height = meta.autoOrient?.height ?? rawH;
+    const details: ImageDetails = {
+      width,
+      height,
+      format: meta.format,
+      colorspace,
+      vips_space: meta.space ?? 'unknown',
+      channels: meta.channels ?? 0,
+      has_alpha: meta.hasAlpha ?? false,
+      has_transparent_pixels: (meta.hasAlpha ?? false) && !stats.isOpaque,
+      ...(meta.density ? { density_ppi: meta.density } : {}),
+      ...(icc ? { icc } : {}),
+      bits_per_sample: BITS[meta.depth ?? 'uchar'] ?? 8,
+      pages: meta.pages ?? 1,
+      ...(meta.orientation ? { orientation: meta.orientation } : {}),
+    };
+    return {
+      format: formatName(meta.format),
+      info: {
+        width,
+        height,
+        colorspace,
+        channels: details.channels,
+        has_alpha: details.has_alpha,
+        bits_per_sample: details.bits_per_sample,
+        ...(details.density_ppi ? { dpi: details.density_ppi } : {}),
+        ...(icc?.description ? { icc_profile: icc.description } : {}),
+        ...(details.pages > 1 ? { pages: details.pages } : {}),
+      },
+      details,
+    };
+  },
+};
+
+export const imageThumbnail: Analysis<Buffer | undefined> = {
+  id: 'image.thumbnail',
+  async compute(ctx) {
+    await ctx.get(imageProbe); // never decode what the probe refused
+    return sharp(ctx.asset.path, { limitInputPixels: ctx.env.maxPixels })
+      .autoOrient()
+      .resize(480, 480, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .jpeg({ quality: 78 })
+      .toBuffer();
+  },
+};
+
+export const imageKind: KindHandler = { kind: 'image', probe: imageProbe, thumbnail: imageThumbnail };
+
+function formatName(f: string): string {
+  return f === 'jpg' ? 'jpeg' : f === 'heif' ? 'heif' : f;
+}
+
+/** libvips messages are terse and multi-line; keep the first meaningful line. */
+function sharpReason(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? text;
+  return line.replace(/^Input file /, '').replace(/^VipsJpeg: /, '').replace(/^vips_\w+: /, '');
+}

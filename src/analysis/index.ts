@@ -1,0 +1,5 @@
+/** Kind handlers: how each kind of asset is probed and thumbnailed. One line per family. */
+import type { KindHandler } from '../qc/types.js';
+import { imageKind } from './image.js';
+
+export const builtinKindHandlers: KindHandler[] = [imageKind];

@@ -1,0 +1,8 @@
+import { imageAspectRatio } from './aspect-ratio.js';
+import { imageColorspace } from './colorspace.js';
+import { imageDimensions } from './dimensions.js';
+import { imageDpi } from './dpi.js';
+import { imageIccProfile } from './icc-profile.js';
+import { imageTransparency } from './transparency.js';
+
+export const imageChecks = [imageDimensions, imageAspectRatio, imageColorspace, imageDpi, imageTransparency, imageIccProfile];

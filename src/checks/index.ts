@@ -1,0 +1,13 @@
+/**
+ * The built-in check catalogue: one line per family. A new family (video, PDF, text/AI)
+ * adds its array here and its kind handler in src/analysis/index.ts — nothing else in the
+ * engine changes.
+ */
+import type { CheckDefinition } from '../qc/types.js';
+import { fileChecks } from './file/index.js';
+import { imageChecks } from './image/index.js';
+
+export const builtinChecks: CheckDefinition<never>[] = [
+  ...(fileChecks as CheckDefinition<never>[]),
+  ...(imageChecks as CheckDefinition<never>[]),
+];
