@@ -9,6 +9,7 @@ import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeededEmulator } from './fixtures.js';
 import { startSeededEmulator } from './fixtures.js';
+import { startReceiver } from './receiver.js';
 
 const specPath = process.env['BOX_OPENAPI_SPEC'];
 const specAvailable = Boolean(specPath && existsSync(specPath));
@@ -53,7 +54,12 @@ function toJsonSchema(value: unknown): unknown {
   return { anyOf: [{ type: 'null' }, node] };
 }
 
-function buildValidator(spec: Spec): (method: string, path: string, status: number, body: unknown) => string[] {
+interface Validators {
+  response: (method: string, path: string, status: number, body: unknown) => string[];
+  schema: (name: string, value: unknown) => string[];
+}
+
+function buildValidator(spec: Spec): Validators {
   const components = toJsonSchema(spec.components) as Spec['components'];
   // Box's spec lists generic codes only, but Box answers with specific ones its guides
   // document (item_name_in_use, rate_limit_exceeded, access_denied_insufficient_permissions…),
@@ -65,7 +71,17 @@ function buildValidator(spec: Spec): (method: string, path: string, status: numb
   for (const format of ['digest', 'token', 'urn', 'timezone', 'int32', 'int64', 'url', '<width>x<height>']) ajv.addFormat(format, true);
   ajv.addSchema({ $id: 'box.json', components });
   const cache = new Map<string, ValidateFunction>();
-  return (method, path, status, body) => {
+  const problemsOf = (validate: ValidateFunction, value: unknown): string[] =>
+    validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+  const schema = (name: string, value: unknown): string[] => {
+    let validate = cache.get(`schema ${name}`);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `box.json#/components/schemas/${name}` });
+      cache.set(`schema ${name}`, validate);
+    }
+    return problemsOf(validate, value);
+  };
+  const response = (method: string, path: string, status: number, body: unknown): string[] => {
     const operation = spec.paths[path]?.[method.toLowerCase()];
     if (!operation) return [`the spec has no operation ${method} ${path}`];
     const response = operation.responses[String(status)] ?? (status >= 400 ? operation.responses['default'] : undefined);
@@ -79,13 +95,14 @@ function buildValidator(spec: Spec): (method: string, path: string, status: numb
       validate = ajv.compile(rewritten);
       cache.set(key, validate);
     }
-    return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    return problemsOf(validate, body);
   };
+  return { response, schema };
 }
 
 describe.skipIf(!specAvailable)('emulator responses conform to Box’s OpenAPI spec', () => {
   let seed: SeededEmulator;
-  let validate: ReturnType<typeof buildValidator>;
+  let validators: Validators;
   let access = '';
   const checked: string[] = [];
 
@@ -99,7 +116,7 @@ describe.skipIf(!specAvailable)('emulator responses conform to Box’s OpenAPI s
     });
     const text = await res.text();
     const body = text ? (JSON.parse(text) as Json) : undefined;
-    const problems = validate(method, specPath, res.status, body);
+    const problems = validators.response(method, specPath, res.status, body);
     expect(problems, `${method} ${emulatorPath} → ${res.status}\n${problems.join('\n')}`).toEqual([]);
     checked.push(`${method} ${specPath} ${res.status}`);
     return { status: res.status, body: body ?? {} };
@@ -107,7 +124,7 @@ describe.skipIf(!specAvailable)('emulator responses conform to Box’s OpenAPI s
   const json = (value: unknown): RequestInit => ({ body: JSON.stringify(value), headers: { 'content-type': 'application/json' } });
 
   beforeAll(async () => {
-    validate = buildValidator(JSON.parse(readFileSync(specPath ?? '', 'utf8')) as Spec);
+    validators = buildValidator(JSON.parse(readFileSync(specPath ?? '', 'utf8')) as Spec);
     seed = await startSeededEmulator({ chunkedUploadMinBytes: 1000, chunkedUploadPartBytes: 1024 });
     const { config } = seed.emulator.admin.defaultApp();
     const form = new URLSearchParams({
@@ -207,5 +224,22 @@ describe.skipIf(!specAvailable)('emulator responses conform to Box’s OpenAPI s
     expect((await call('GET', `/2.0/webhooks/${id}`, '/webhooks/{webhook_id}')).status).toBe(404);
     seed.emulator.admin.injectFault({ path: '/2.0/webhooks', status: 429, retryAfter: 1 });
     expect((await call('GET', '/2.0/webhooks', '/webhooks')).status).toBe(429);
+  });
+
+  it('webhook delivery payloads carry a spec-shaped file and user', async () => {
+    const receiver = await startReceiver();
+    try {
+      await call('POST', '/2.0/webhooks', '/webhooks', json({ target: { id: seed.incoming.id, type: 'folder' }, address: receiver.url, triggers: ['FILE.UPLOADED'] }));
+      seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'delivered.mp4', content: 'mp4' });
+      await seed.emulator.admin.waitForDeliveries();
+      expect(receiver.received).toHaveLength(1);
+      const payload = JSON.parse(receiver.received[0]?.body.toString('utf8') ?? '{}') as Json;
+      expect(validators.schema('File', payload['source'])).toEqual([]);
+      expect(validators.schema('User--Mini', payload['created_by'])).toEqual([]);
+      expect(validators.schema('Webhook--Mini', payload['webhook'])).toEqual([]);
+      checked.push('webhook payload source/created_by/webhook');
+    } finally {
+      await receiver.close();
+    }
   });
 });
