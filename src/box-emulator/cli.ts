@@ -16,6 +16,7 @@ interface EmulatorCliOptions {
   state?: string;
   writeAppConfig?: string;
   webhookRetryDelayMs?: number;
+  tokenTtlS?: number;
 }
 
 /** Parse `argv` (without node and script), start the emulator and print how to point clients at it. */
@@ -28,6 +29,7 @@ export async function runBoxEmulatorCli(argv: string[], log: (line: string) => v
     .option('--state <file>', 'load state from FILE if present and save every change to it')
     .option('--write-app-config <file>', 'create a fresh JWT app with its own service account and write its Box config JSON to FILE')
     .option('--webhook-retry-delay-ms <ms>', 'wait between webhook delivery tries (Box: minutes to hours)', parseNumber('milliseconds'))
+    .option('--token-ttl-s <seconds>', 'access token lifetime (Box: 3600); short values exercise refresh', parseNumber('seconds'))
     .exitOverride()
     .parse(argv, { from: 'user' });
   const opts = program.opts<EmulatorCliOptions>();
@@ -36,6 +38,7 @@ export async function runBoxEmulatorCli(argv: string[], log: (line: string) => v
     host: opts.host,
     ...(opts.state && { statePath: opts.state }),
     ...(opts.webhookRetryDelayMs !== undefined && { webhookRetry: { delaysMs: [opts.webhookRetryDelayMs] } }),
+    ...(opts.tokenTtlS !== undefined && { accessTokenTtlS: opts.tokenTtlS }),
   });
   if (opts.writeAppConfig) {
     const { config, serviceAccount } = emulator.admin.createApp('aiqc');
