@@ -44,6 +44,8 @@ export interface FaultSpec {
   delayMs?: number;
   /** Drop the connection without answering (ECONNRESET at the client). */
   reset?: boolean;
+  /** Carry the request out, then drop the connection instead of answering: the lost-response case. */
+  resetAfterHandling?: boolean;
   times?: number;
 }
 
@@ -725,9 +727,11 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
     const body = (): Promise<Buffer> => (bodyPromise ??= readBody(req));
     try {
       const isAdmin = url.pathname.startsWith('/_admin/');
+      let activeFault: ActiveFault | undefined;
       if (!isAdmin) {
         const fault = faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && f.pattern.test(url.pathname));
         if (fault) {
+          activeFault = fault;
           fault.remaining -= 1;
           fault.hits += 1;
           if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
@@ -742,6 +746,7 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
           }
         }
       }
+      const dropAnswer = Boolean(activeFault?.resetAfterHandling);
       const table = isAdmin ? adminRoutes : routes;
       let matched: { route: Route; params: string[] } | undefined;
       let pathMatched = false;
@@ -787,6 +792,10 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
       }
       const reply = await matched.route.handler(ctx);
       if (!bodyPromise) await body().catch(() => undefined);
+      if (dropAnswer) {
+        req.socket.destroy();
+        return;
+      }
       send(res, requestId, reply);
     } catch (err) {
       if (!res.headersSent) send(res, requestId, errorReply(err, requestId));

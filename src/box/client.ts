@@ -125,6 +125,13 @@ function webhookOf(webhook: Webhook | WebhookMini): BoxWebhook {
   return out;
 }
 
+/** Id of the conflicting file when it has exactly this content. */
+function sameContentConflict(error: BoxApiError, sha1: string): string | undefined {
+  const conflicts = error.contextInfo?.['conflicts'] as Array<{ type?: string; id?: string; sha1?: string }> | undefined;
+  const file = conflicts?.find((c) => c.type === 'file' && c.sha1 === sha1);
+  return file?.id;
+}
+
 /** `name (2).ext` — the suffix Box's own web app uses for copies. */
 export function suffixedName(name: string, n: number): string {
   const dot = name.lastIndexOf('.');
@@ -283,18 +290,30 @@ export class BoxClient {
     }
   }
 
-  /** Upload a new file from disk, streamed; through an upload session at or above the chunk threshold. */
+  /**
+   * Upload a new file from disk, streamed; through an upload session at or above the chunk
+   * threshold. A file of the same name and SHA-1 already in the folder counts as this upload
+   * (so a retry after a lost answer is safe); a different one is a 409 BoxApiError.
+   */
   async uploadFile(input: { folderId: string; name: string; path: string }): Promise<BoxFileInfo> {
     const { size } = await stat(input.path);
     if (size >= this.chunkThreshold) return this.uploadChunked(input.path, size, { folderId: input.folderId, name: input.name });
     const sha1 = await sha1OfFile(input.path);
-    return this.postStreamed(
-      this.context('upload file', 'folder', input.folderId),
-      '/2.0/files/content',
-      { name: input.name, parent: { id: input.folderId } },
-      fileContent(input.path, size),
-      sha1,
-    );
+    try {
+      return await this.postStreamed(
+        this.context('upload file', 'folder', input.folderId),
+        '/2.0/files/content',
+        { name: input.name, parent: { id: input.folderId } },
+        fileContent(input.path, size),
+        sha1,
+      );
+    } catch (err) {
+      // A retry after a lost answer finds the upload already done: the same name with the
+      // same SHA-1 is that upload, not a conflict.
+      const conflict = err instanceof BoxApiError && err.code === 'item_name_in_use' ? sameContentConflict(err, sha1) : undefined;
+      if (conflict) return this.getFileInfo(conflict);
+      throw err;
+    }
   }
 
   /** Upload new content for an existing file (same id, new version). */

@@ -213,3 +213,16 @@ describe('BoxClient errors and the retry policy', () => {
     expect(seed.emulator.admin.faults().filter((f) => f.path === '/api/2.0/files/content').map((f) => f.hits)).toEqual([1, 1]);
   });
 });
+
+describe('BoxClient upload idempotency', () => {
+  it('treats a retried upload whose first answer was lost as done, and a different file of that name as a conflict', async () => {
+    const path = fileWith('lost-answer.html', Buffer.from('<p>report</p>'));
+    seed.emulator.admin.injectFault({ path: '/api/2.0/files/content', resetAfterHandling: true });
+    const uploaded = await box.uploadFile({ folderId: seed.reports.id, name: 'QC_Report_lost.html', path });
+    expect(uploaded).toMatchObject({ name: 'QC_Report_lost.html', size: 13 });
+    const items = await box.listAllItems(seed.reports.id);
+    expect(items.filter((i) => i.name === 'QC_Report_lost.html')).toHaveLength(1);
+    const other = await caught(box.uploadFile({ folderId: seed.reports.id, name: 'QC_Report_lost.html', path: fileWith('other.html', Buffer.from('<p>other</p>')) }));
+    expect(other.status).toBe(409);
+  });
+});
