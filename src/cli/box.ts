@@ -6,6 +6,7 @@ import type { BoxClient, BoxWebhook } from '../box/index.js';
 import { BoxApiError, BoxConfigError } from '../box/index.js';
 import type { BoxFolderMapping, ClientConfig, ClientsConfig } from '../config/clients.js';
 import { ConfigError } from '../config/errors.js';
+import { EXIT_QC_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 
 /** Health of one INCOMING folder's webhook as the job store sees it (optional; from the pipeline). */
 export interface WebhookHealth {
@@ -32,8 +33,8 @@ export interface BoxCommandDeps {
 const TRIGGER = 'FILE.UPLOADED';
 
 function describeError(err: unknown): string {
-  if (err instanceof BoxApiError || err instanceof BoxConfigError || err instanceof ConfigError) return err.message;
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  return String(err);
 }
 
 /** Run a command body: configuration problems exit 2, Box failures exit 1, both with the fix. */
@@ -43,13 +44,9 @@ function action<A extends unknown[]>(deps: BoxCommandDeps, body: (...args: A) =>
       await body(...args);
     } catch (err) {
       deps.err(`aiqc box: ${describeError(err)}`);
-      deps.setExitCode(err instanceof BoxConfigError || err instanceof ConfigError || err instanceof UsageError ? 2 : 1);
+      deps.setExitCode(err instanceof BoxConfigError || err instanceof ConfigError || err instanceof UsageError ? EXIT_USAGE : EXIT_QC_FAILED);
     }
   };
-}
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
 }
 
 function parseWebhookUrl(raw: string): URL {
@@ -111,7 +108,7 @@ export function registerBoxCommands(program: Command, deps: BoxCommandDeps): Com
           const label = `${c.id} (${folder.incoming_folder_id})`;
           const match = existing.find((w) => w.targetType === 'folder' && w.targetId === folder.incoming_folder_id && sameAddress(w.address, url));
           if (match) {
-            deps.out(`${label}: SKIP — webhook already exists (id=${match.id})`);
+            deps.out(`${label}: SKIP — webhook already exists`);
             continue;
           }
           try {
@@ -126,7 +123,7 @@ export function registerBoxCommands(program: Command, deps: BoxCommandDeps): Com
             deps.out(`${label}: FAILED — ${describeError(err)}`);
           }
         }
-        if (failed) deps.setExitCode(1);
+        if (failed) deps.setExitCode(EXIT_QC_FAILED);
       }),
     );
 
@@ -361,5 +358,5 @@ async function runDoctor(deps: BoxCommandDeps, rawUrl: string | undefined): Prom
 
   const failed = lines.filter((l) => !l.ok).length;
   deps.out(failed === 0 ? `All ${lines.length} checks passed.` : `${failed} of ${lines.length} checks failed.`);
-  if (failed > 0) deps.setExitCode(1);
+  if (failed > 0) deps.setExitCode(EXIT_QC_FAILED);
 }

@@ -1,2 +1,60 @@
 #!/usr/bin/env node
-console.log('aiqc');
+/**
+ * The `aiqc` command. Parses arguments, builds the runtime once (config validated at
+ * start-up) and maps outcomes to DESIGN §2's exit codes: 0 pass/warn, 1 fail/error
+ * verdict, 2 usage or configuration error (message on stderr names the fix).
+ */
+import { pathToFileURL } from 'node:url';
+import { realpathSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/errors.js';
+import { settingsFromEnv } from '../config/settings.js';
+import { createQcRuntime, TOOL_VERSION, type QcRuntime } from '../qc/runtime.js';
+import { registerCheckCommand, type CliIo } from './check.js';
+import { EXIT_USAGE, UsageError } from './errors.js';
+import { registerProfileCommands } from './profiles.js';
+import { registerSamplesCommand } from './samples.js';
+
+export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let exitCode = 0;
+  let runtime: Promise<QcRuntime> | undefined;
+  const getRuntime = () => (runtime ??= createQcRuntime(settingsFromEnv()));
+
+  const program = new Command('aiqc')
+    .description('Automated quality control for creative marketing assets')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  registerCheckCommand(program, getRuntime, io, (code) => (exitCode = code));
+  registerProfileCommands(program, getRuntime, io);
+  registerSamplesCommand(program, io);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : EXIT_USAGE;
+    }
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      io.stderr.write(`aiqc: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`aiqc: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+if (invokedDirectly) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
+}

@@ -108,8 +108,10 @@ describe('aiqc box webhooks', () => {
     expect(first.out).toMatch(new RegExp(`^diageo \\(${seed.incoming.id}\\): CREATED webhook id=\\d+$`, 'm'));
     expect(first.out).toMatch(new RegExp(`^acme \\(${acmeIncoming.id}\\): CREATED webhook id=\\d+$`, 'm'));
     const second = await run(['box', 'register-all-clients', URL_A], { clients });
-    expect(second.out).toContain(`diageo (${seed.incoming.id}): SKIP — webhook already exists`);
-    expect(second.out).toContain(`acme (${acmeIncoming.id}): SKIP — webhook already exists`);
+    expect(second.out.split('\n')).toEqual([
+      `diageo (${seed.incoming.id}): SKIP — webhook already exists`,
+      `acme (${acmeIncoming.id}): SKIP — webhook already exists`,
+    ]);
 
     const listed = await run(['box', 'list-webhooks'], { clients });
     expect(listed.out.split('\n')[0]).toBe('2 webhooks:');
