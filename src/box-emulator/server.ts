@@ -704,6 +704,9 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
       if (err.contextInfo) json['context_info'] = err.contextInfo;
       return { status: err.status, json, headers: err.headers };
     }
+    if (err instanceof URIError) {
+      return { status: 400, json: { type: 'error', status: 400, code: 'bad_request', help_url: HELP_URL, message: 'Malformed URL', request_id: requestId } };
+    }
     const message = err instanceof Error ? err.message : String(err);
     return {
       status: 500,

@@ -1,5 +1,6 @@
 // Emulator behaviours outside the SDK's happy paths: Box's JWT assertion rules, OAuth error
 // shape, fault injection, state persistence and the `aiqc-box-emulator` command.
+import { spawn } from 'node:child_process';
 import { createPrivateKey, createSign, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -165,6 +166,31 @@ describe('fault injection and Box’s wire details', () => {
 });
 
 describe('persistence and the aiqc-box-emulator command', () => {
+  it('runs as the built bin (package.json "bin": dist/box-emulator/main.js) and writes an app config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aiqc-emu-bin-'));
+    const configPath = join(dir, 'app.json');
+    const child = spawn(process.execPath, ['dist/box-emulator/main.js', '--port', '0', '--write-app-config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          const match = /listening on (http:\/\/\S+)/.exec(text);
+          if (match?.[1]) resolve(match[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${text}`)));
+      });
+      const written = JSON.parse(readFileSync(configPath, 'utf8')) as BoxAppConfigJson;
+      const apps = (await (await fetch(`${url}/_admin/apps`)).json()) as { entries: Array<{ client_id: string }> };
+      expect(apps.entries.map((a) => a.client_id)).toContain(written.boxAppSettings.clientID);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps state across restarts with --state, and --write-app-config yields a config the SDK signs in with', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aiqc-emu-cli-'));
     try {
