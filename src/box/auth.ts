@@ -8,7 +8,10 @@ import type { AccessToken } from 'box-node-sdk/schemas';
 import type { BoxAuthSettings } from './settings.js';
 import { readJwtConfig } from './settings.js';
 
-/** Treats a token as gone `marginS` before its expiry so the next call fetches a new one in time. */
+/**
+ * Treats a token as gone `marginS` before its expiry (or at half its life, for tokens shorter
+ * than twice the margin) so the next call fetches a new one before Box would refuse it.
+ */
 export class EarlyRefreshTokenStorage implements TokenStorage {
   private token: AccessToken | undefined;
   private storedAtMs = 0;
@@ -27,7 +30,7 @@ export class EarlyRefreshTokenStorage implements TokenStorage {
   async get(): Promise<AccessToken | undefined> {
     if (!this.token) return undefined;
     const lifetimeS = this.token.expiresIn ?? 3600;
-    const refreshAtMs = this.storedAtMs + Math.max(0, lifetimeS - this.marginS) * 1000;
+    const refreshAtMs = this.storedAtMs + Math.max(lifetimeS - this.marginS, lifetimeS / 2) * 1000;
     return this.now() >= refreshAtMs ? undefined : this.token;
   }
 
