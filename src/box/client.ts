@@ -386,12 +386,34 @@ export class BoxClient {
     } finally {
       await handle.close();
     }
-    const committed = await this.call(context, () =>
-      this.sdk.chunkedUploads.createFileUploadSessionCommitByUrl(endpoints.commit ?? '', { parts }, { digest: `sha=${fileHash.digest('base64')}` }),
-    );
+    const sha1 = fileHash.copy().digest('hex');
+    let committed;
+    try {
+      committed = await this.call(context, () =>
+        this.sdk.chunkedUploads.createFileUploadSessionCommitByUrl(endpoints.commit ?? '', { parts }, { digest: `sha=${fileHash.digest('base64')}` }),
+      );
+    } catch (err) {
+      // A commit whose answer was lost is retried into a session that no longer exists (404):
+      // if the folder now holds this name with this content, the commit did happen.
+      const done = err instanceof BoxApiError && err.status === 404 && target.folderId ? await this.findSameContent(target.folderId, target.name ?? '', sha1) : undefined;
+      if (done) return done;
+      throw err;
+    }
     const file = committed?.entries?.[0];
     if (!file) throw new BoxApiError({ status: 0, code: 'empty_upload_response', message: `Box ${context.operation} commit answered without the file` });
     return fileInfo(file);
+  }
+
+  /** The file named `name` in `folderId` if it has this SHA-1 (Box's preflight names the conflict). */
+  private async findSameContent(folderId: string, name: string, sha1: string): Promise<BoxFileInfo | undefined> {
+    try {
+      await this.sdk.uploads.preflightFileUploadCheck({ name, parent: { id: folderId } });
+      return undefined;
+    } catch (err) {
+      const error = toBoxApiError(err, this.context('preflight upload', 'folder', folderId));
+      const id = error.code === 'item_name_in_use' ? sameContentConflict(error, sha1) : undefined;
+      return id ? this.getFileInfo(id) : undefined;
+    }
   }
 
   /**

@@ -92,8 +92,13 @@ describe('box-node-sdk against the emulator', () => {
   it('refreshes after the emulator expires the access token (401 → new JWT assertion)', async () => {
     await client.users.getUserMe();
     expect(seed.emulator.admin.expireAllTokens()).toBeGreaterThan(0);
+    const seen: string[] = [];
+    const stop = seed.emulator.onRequest((info) => seen.push(`${info.method} ${info.path}`));
     const me = await client.users.getUserMe();
+    stop();
     expect(me.id).toBe(seed.serviceAccount.id);
+    // 401 on the stale token, a new JWT assertion, then the retried call.
+    expect(seen).toEqual(['GET /2.0/users/me', 'POST /oauth2/token', 'GET /2.0/users/me']);
   });
 
   it('lists folder items with offset and marker pagination', async () => {

@@ -234,4 +234,12 @@ describe('BoxClient upload idempotency', () => {
     const other = await caught(box.uploadFile({ folderId: seed.reports.id, name: 'QC_Report_lost.html', path: fileWith('other.html', Buffer.from('<p>other</p>')) }));
     expect(other.status).toBe(409);
   });
+
+  it('treats a chunked upload whose commit answer was lost as done', async () => {
+    const content = randomBytes(3000);
+    seed.emulator.admin.injectFault({ path: '/api/2.0/files/upload_sessions/*/commit', resetAfterHandling: true });
+    const uploaded = await box.uploadFile({ folderId: seed.reports.id, name: 'lost-commit.mov', path: fileWith('lost-commit.bin', content) });
+    expect(uploaded).toMatchObject({ name: 'lost-commit.mov', size: 3000, sha1: createHash('sha1').update(content).digest('hex') });
+    expect(seed.emulator.admin.faults().find((f) => f.path === '/api/2.0/files/upload_sessions/*/commit')?.hits).toBe(1);
+  });
 });
