@@ -17,6 +17,8 @@ interface EmulatorCliOptions {
   writeAppConfig?: string;
   webhookRetryDelayMs?: number;
   tokenTtlS?: number;
+  primaryKey?: string;
+  secondaryKey?: string;
 }
 
 /** Parse `argv` (without node and script), start the emulator and print how to point clients at it. */
@@ -29,19 +31,27 @@ export async function runBoxEmulatorCli(argv: string[], log: (line: string) => v
     .option('--state <file>', 'load state from FILE if present and save every change to it')
     .option('--write-app-config <file>', 'create a fresh JWT app with its own service account and write its Box config JSON to FILE')
     .option('--webhook-retry-delay-ms <ms>', 'wait between webhook delivery tries (Box: minutes to hours)', parseNumber('milliseconds'))
+    .option('--primary-key <key>', "webhook signature primary key for the app(s) (aiqc's BOX_WEBHOOK_PRIMARY_KEY)")
+    .option('--secondary-key <key>', "webhook signature secondary key (aiqc's BOX_WEBHOOK_SECONDARY_KEY)")
     .option('--token-ttl-s <seconds>', 'access token lifetime (Box: 3600); short values exercise refresh', parseNumber('seconds'))
     .exitOverride()
     .parse(argv, { from: 'user' });
   const opts = program.opts<EmulatorCliOptions>();
+  const keys = {
+    ...(opts.primaryKey !== undefined && { primary: opts.primaryKey }),
+    ...(opts.secondaryKey !== undefined && { secondary: opts.secondaryKey }),
+  };
   const emulator = await startBoxEmulator({
     port: opts.port,
     host: opts.host,
     ...(opts.state && { statePath: opts.state }),
     ...(opts.webhookRetryDelayMs !== undefined && { webhookRetry: { delaysMs: [opts.webhookRetryDelayMs] } }),
     ...(opts.tokenTtlS !== undefined && { accessTokenTtlS: opts.tokenTtlS }),
+    ...((opts.primaryKey || opts.secondaryKey) && { signatureKeys: keys }),
   });
   if (opts.writeAppConfig) {
-    const { config, serviceAccount } = emulator.admin.createApp('aiqc');
+    const { app, config, serviceAccount } = emulator.admin.createApp('aiqc');
+    if (opts.primaryKey || opts.secondaryKey) emulator.admin.setSignatureKeys(app.clientId, keys);
     writeFileSync(opts.writeAppConfig, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
     log(`wrote Box app config to ${opts.writeAppConfig} (service account ${serviceAccount.login}, id ${serviceAccount.id})`);
   }

@@ -113,6 +113,8 @@ export interface BoxEmulatorOptions extends Omit<EmulatorCoreOptions, 'onChange'
   chunkedUploadMinBytes?: number;
   /** Part size handed out for upload sessions (Box: 8 MiB for files under 500 MB). */
   chunkedUploadPartBytes?: number;
+  /** Webhook signature keys given to the default app (and to apps created later by the CLI). */
+  signatureKeys?: { primary?: string; secondary?: string };
 }
 
 const MAX_BODY_BYTES = 1024 * 1024 * 1024;
@@ -216,6 +218,10 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
     },
   });
   if (state.apps.size === 0) core.createApp('aiqc');
+  if (options.signatureKeys) {
+    const first = state.apps.values().next().value;
+    if (first) core.setSignatureKeys(first.clientId, options.signatureKeys);
+  }
   const firstApp = (): EmuApp => {
     const app = state.apps.values().next().value;
     if (!app) throw new Error('emulator invariant: no app');

@@ -197,13 +197,19 @@ describe('persistence and the aiqc-box-emulator command', () => {
       const statePath = join(dir, 'state.json');
       const configPath = join(dir, 'app.json');
       const lines: string[] = [];
-      const first = await runBoxEmulatorCli(['--port', '0', '--state', statePath, '--write-app-config', configPath], (l) => lines.push(l));
+      const first = await runBoxEmulatorCli(
+        ['--port', '0', '--state', statePath, '--write-app-config', configPath, '--primary-key', 'pk-1', '--secondary-key', 'sk-2'],
+        (l) => lines.push(l),
+      );
       expect(lines.join('\n')).toContain('BOX_UPLOAD_BASE_URL=');
       const written = JSON.parse(readFileSync(configPath, 'utf8')) as BoxAppConfigJson;
       expect(Object.keys(written.boxAppSettings.appAuth).sort()).toEqual(['passphrase', 'privateKey', 'publicKeyID']);
       const owner = first.admin.createUser({ name: 'Persisted' });
       const folder = first.admin.createFolder({ name: 'Kept', ownerId: owner.id });
-      const serviceAccountId = first.admin.state.apps.get(written.boxAppSettings.clientID)?.serviceAccountId ?? '';
+      const writtenApp = first.admin.state.apps.get(written.boxAppSettings.clientID);
+      expect([writtenApp?.primarySignatureKey, writtenApp?.secondarySignatureKey]).toEqual(['pk-1', 'sk-2']);
+      expect(first.admin.defaultApp().app.primarySignatureKey).toBe('pk-1');
+      const serviceAccountId = writtenApp?.serviceAccountId ?? '';
       first.admin.collaborate({ folderId: folder.id, userId: serviceAccountId, role: 'editor' });
       first.admin.uploadAs({ userId: owner.id, folderId: folder.id, name: 'kept.txt', content: 'still here' });
       await first.close();
