@@ -186,7 +186,22 @@ export class BoxClient {
     try {
       return await fn();
     } catch (err) {
-      throw toBoxApiError(err, context);
+      throw await this.typed(err, context);
+    }
+  }
+
+  /**
+   * BoxApiError for a failure; a 403/404 fix names the service account to invite, so its
+   * login is looked up once if no call has fetched it yet.
+   */
+  private async typed(err: unknown, context: BoxErrorContext, make: (context: BoxErrorContext) => BoxApiError = (c) => toBoxApiError(err, c)): Promise<BoxApiError> {
+    const error = make(context);
+    if ((error.status !== 403 && error.status !== 404) || context.serviceAccountLogin || context.operation === 'users/me') return error;
+    try {
+      const me = await this.getCurrentUser();
+      return make({ ...context, serviceAccountLogin: me.login });
+    } catch {
+      return error;
     }
   }
 
@@ -345,7 +360,9 @@ export class BoxClient {
         authorization: await this.auth.retrieveAuthorizationHeader(this.session),
         extraHeaders: { 'content-md5': sha1 },
       });
-      if (response.status < 200 || response.status >= 300) throw boxApiErrorFromBody(response.status, response.body, response.headers, context);
+      if (response.status < 200 || response.status >= 300) {
+        throw await this.typed(undefined, context, (c) => boxApiErrorFromBody(response.status, response.body, response.headers, c));
+      }
       const file = deserializeFiles(response.body as never).entries?.[0];
       if (!file) throw new BoxApiError({ status: response.status, code: 'empty_upload_response', message: `Box ${context.operation} answered without the file` });
       return fileInfo(file);
@@ -440,7 +457,7 @@ export class BoxClient {
           cause: error,
         });
       }
-      throw error;
+      throw await this.typed(err, context);
     }
   }
 
@@ -454,7 +471,7 @@ export class BoxClient {
         return fileInfo(moved);
       } catch (err) {
         const error = toBoxApiError(err, context);
-        if (error.code !== 'item_name_in_use') throw error;
+        if (error.code !== 'item_name_in_use') throw await this.typed(err, context);
       }
     }
     throw new BoxApiError({

@@ -179,14 +179,18 @@ describe('BoxClient webhooks', () => {
 
 describe('BoxClient errors and the retry policy', () => {
   it('types a 403 with Box’s code, request_id and the fix naming the service account', async () => {
-    await box.getCurrentUser();
-    const err = await caught(box.listAllItems(seed.privateFolder.id));
+    // A fresh client that has not fetched users/me: the fix still names the account.
+    const fresh = new BoxClient({ settings: jwtSettings(seed) });
+    const err = await caught(fresh.listAllItems(seed.privateFolder.id));
     expect(err.status).toBe(403);
     expect(err.code).toBe('access_denied_insufficient_permissions');
     expect(err.requestId).toMatch(/^[0-9a-f]{16}$/);
     expect(err.hint).toContain(seed.serviceAccount.login);
     expect(err.message).toContain(`folder ${seed.privateFolder.id}`);
     expect(err.transient).toBe(false);
+    const upload = await caught(new BoxClient({ settings: jwtSettings(seed) }).uploadFile({ folderId: seed.viewerFolder.id, name: 'x.html', path: fileWith('viewer.html', Buffer.from('x')) }));
+    expect(upload.status).toBe(403);
+    expect(upload.hint).toContain(seed.serviceAccount.login);
   });
 
   it('honours a 429’s lower-case Retry-After before retrying', async () => {
