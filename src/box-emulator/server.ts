@@ -306,6 +306,8 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
       return { entries, limit, next_marker: next, prev_marker: null };
     }
     const offset = Math.max(Number(query.get('offset') ?? 0) || 0, 0);
+    // Box refuses deep offset paging; marker paging has no such limit.
+    if (offset > 10_000) throw badRequest('Queries with offset parameter value exceeding 10000 will be rejected', 'bad_request');
     const entries = items.slice(offset, offset + limit).map((i) => itemRepr(ctx, i, fields));
     return { total_count: items.length, entries, offset, limit, order: ORDER };
   };

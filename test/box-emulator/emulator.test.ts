@@ -139,6 +139,12 @@ describe('fault injection and Box’s wire details', () => {
     expect(await res.text()).toBe('');
   });
 
+  it('refuses offset paging beyond 10 000 like Box', async () => {
+    const access = await bearer();
+    const res = await fetch(`${seed.emulator.url}/2.0/folders/${seed.incoming.id}/items?offset=10001`, { headers: { authorization: `Bearer ${access}` } });
+    expect(res.status).toBe(400);
+  });
+
   it('requires attributes before file in a multipart upload', async () => {
     const access = await bearer();
     const form = new FormData();
