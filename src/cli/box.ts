@@ -69,6 +69,8 @@ function incomingTargets(clients: ClientsConfig): FolderTarget[] {
   return clients.clients.flatMap((client) => client.folders.map((folder) => ({ client, folder })));
 }
 
+const isHttpsOn443 = (url: URL): boolean => url.protocol === 'https:' && (url.port === '' || url.port === '443');
+
 const sameAddress = (a: string | undefined, b: string): boolean => a !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
 export function registerBoxCommands(program: Command, deps: BoxCommandDeps): Command {
@@ -95,7 +97,9 @@ export function registerBoxCommands(program: Command, deps: BoxCommandDeps): Com
     .description('Create a FILE.UPLOADED webhook on every configured INCOMING folder (idempotent)')
     .action(
       action(deps, async (rawUrl: string) => {
-        const url = parseWebhookUrl(rawUrl).toString();
+        const parsed = parseWebhookUrl(rawUrl);
+        const url = parsed.toString();
+        if (!isHttpsOn443(parsed)) deps.err(`warning: Box only delivers webhooks to https:// on port 443; ${url} will be refused by Box (fine for the emulator)`);
         const clients = await deps.loadClients();
         const targets = incomingTargets(clients);
         if (targets.length === 0) {
@@ -341,7 +345,7 @@ async function runDoctor(deps: BoxCommandDeps, rawUrl: string | undefined): Prom
     }),
   });
   if (url) {
-    const httpsOn443 = url.protocol === 'https:' && (url.port === '' || url.port === '443');
+    const httpsOn443 = isHttpsOn443(url);
     report({
       ok: httpsOn443,
       label: 'webhook address is HTTPS on port 443',

@@ -105,6 +105,7 @@ describe('aiqc box webhooks', () => {
 
     const first = await run(['box', 'register-all-clients', URL_A], { clients });
     expect(first.exitCode).toBe(0);
+    expect(first.err).toBe('');
     expect(first.out).toMatch(new RegExp(`^diageo \\(${seed.incoming.id}\\): CREATED webhook id=\\d+$`, 'm'));
     expect(first.out).toMatch(new RegExp(`^acme \\(${acmeIncoming.id}\\): CREATED webhook id=\\d+$`, 'm'));
     const second = await run(['box', 'register-all-clients', URL_A], { clients });
@@ -131,6 +132,21 @@ describe('aiqc box webhooks', () => {
     const missing = await run(['box', 'delete-webhook', id]);
     expect(missing.exitCode).toBe(1);
     expect(missing.err).toContain('404');
+  });
+});
+
+describe('aiqc box register-all-clients input', () => {
+  it('warns about an address Box will not deliver to and rejects a non-URL', async () => {
+    await deleteAllWebhooks();
+    const local = await run(['box', 'register-all-clients', 'http://127.0.0.1:8080/api/box/webhook'], { clients: [diageo()] });
+    expect(local.err).toContain('warning: Box only delivers webhooks to https:// on port 443');
+    expect(local.out).toContain('CREATED webhook id=');
+    const bad = await run(['box', 'register-all-clients', 'aiqc.example.com'], { clients: [diageo()] });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.err).toContain('is not a URL');
+    const none = await run(['box', 'register-all-clients', URL_A], { clients: [] });
+    expect(none.exitCode).toBe(2);
+    expect(none.err).toContain('no Box folders are configured in /etc/aiqc/clients.yaml');
   });
 });
 
