@@ -19,6 +19,9 @@ import { databaseConfigFromEnv, migrateToLatest, withDatabase, type Db } from '.
 import { registerClientSettingsCommands } from './client-settings.js';
 import { registerJobsCommands } from './jobs.js';
 import { registerMigrateCommand } from './migrate.js';
+import { BoxClient, boxSettingsFromEnv } from '../box/index.js';
+import { listFolderHealth, openDatabase } from '../db/index.js';
+import { registerBoxCommands } from './box.js';
 
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = 0;
@@ -55,6 +58,31 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
         : `profile "${profileId}" is not in client "${clientId}"'s profiles (${client.profiles.join(', ')}): add it in clients.yaml first`;
     },
     configuredDefault: async (clientId) => (await getRuntime()).clients.get(clientId)?.default_profile,
+  });
+
+  let box: BoxClient | undefined;
+  registerBoxCommands(program, {
+    box: () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(process.env) })),
+    loadClients: async () => (await getRuntime()).clients,
+    env: process.env,
+    out: (line) => void io.stdout.write(`${line}\n`),
+    err: (line) => void io.stderr.write(`${line}\n`),
+    setExitCode: (code) => (exitCode = code),
+    ffmpegPath: process.env.FFMPEG_PATH ?? 'ffmpeg',
+    // Webhook health lives in the database; doctor shows it when one is reachable.
+    webhookHealth: async () => {
+      const db = await openDatabase(dbConfig());
+      try {
+        await migrateToLatest(db);
+        return (await listFolderHealth(db.kysely)).map((h) => ({
+          folderId: h.folderId,
+          missedCount: h.missedCount,
+          ...(h.lastDeliveryAt !== null ? { lastDeliveryAt: new Date(h.lastDeliveryAt).toISOString() } : {}),
+        }));
+      } finally {
+        await db.close();
+      }
+    },
   });
 
   try {
