@@ -180,4 +180,17 @@ describe('providers', () => {
     expect(sent.headers.authorization).toBe('Bearer sk-openai-test');
     expect(sent.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'qc_verdict', strict: true, schema: { additionalProperties: false } } });
   });
+
+  test('the anthropic provider sends the image block and the schema as output_config, and reads the answer', async () => {
+    fake.reply({ kind: 'verdict', verdict: { ...good, status: 'warn', confidence: 0.6 }, usage: { prompt_tokens: 1500, completion_tokens: 90 } });
+    const report = await runChecks(image, [{ id: 'ai.prompt', params: { prompt: 'The logo keeps its proportions.' } }], {
+      extensions: { ai: aiConfigFromEnv({ AIQC_AI_PROVIDER: 'anthropic', AIQC_AI_MODEL: 'claude-sonnet-4-5', ANTHROPIC_API_KEY: 'sk-ant-test', AIQC_AI_BASE_URL: fake.baseUrl, AIQC_AI_CACHE: 'off' }) },
+    });
+    expect(check(report, 'ai.prompt')).toMatchObject({ status: 'warn', measured: expect.objectContaining({ model: expect.stringMatching(/^anthropic:claude-sonnet-4-5@/), input_tokens: 1500, output_tokens: 90 }), evidence: [expect.objectContaining({ label: 'stretched logo' })] });
+    const sent = fake.requests[0]!;
+    expect(sent.path).toBe('/v1/messages');
+    expect(sent.refused).toBeUndefined();
+    expect(sent.headers['x-api-key']).toBe('sk-ant-test');
+    expect(JSON.stringify(report)).not.toContain('sk-ant-test');
+  });
 });
