@@ -21,7 +21,7 @@ export const textForbiddenPhrases = defineCheck({
     const content = await analyses.get(textContent);
     const words = allWords(content);
     const hits = params.phrases.flatMap((phrase) => findPhrase(words, phrase).map((m) => ({ phrase, words: m.indices.map((i) => words[i]!) })));
-    const measured = { found: [...new Set(hits.map((h) => h.phrase))], occurrences: hits.length, words_read: words.length, text_source: content.engine };
+    const measured = { found: [...new Set(hits.map((h) => h.phrase))], occurrences: hits.length, words_read: words.length, text_source: content.engine, text_read_ms: content.duration_ms };
     const expected = { absent: params.phrases };
     if (hits.length === 0) return { status: 'pass', message: `none of the ${params.phrases.length} forbidden phrase${params.phrases.length === 1 ? '' : 's'} found`, measured, expected };
     return {

@@ -54,7 +54,7 @@ export const textRequiredPhrases = defineCheck({
         notes.push(`"${phrase}" is missing`);
       }
     }
-    const measured = { found, missing, ...(misread.length > 0 ? { uncertain: misread } : {}), words_read: words.length, text_source: content.engine };
+    const measured = { found, missing, ...(misread.length > 0 ? { uncertain: misread } : {}), words_read: words.length, text_source: content.engine, text_read_ms: content.duration_ms };
     const expected = { phrases: params.phrases };
     if (missing.length > 0) return { status: 'fail', message: `${notes.join('; ')} — add the exact wording to the artwork`, measured, expected, evidence };
     if (misread.length > 0) return { status: 'warn', message: notes.join('; '), measured, expected, evidence };

@@ -54,7 +54,7 @@ export const textSpelling = defineCheck({
       misspelled: misspelled.length,
       not_judged: skipped,
       languages: params.languages,
-      text_source: content.engine,
+      text_source: content.engine, text_read_ms: content.duration_ms,
       ...(client?.dictionary ? { client_dictionary: client.id } : {}),
     };
     const expected = { languages: params.languages, ...(params.ignore_words.length > 0 ? { ignore_words: params.ignore_words } : {}) };
