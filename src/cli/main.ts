@@ -21,6 +21,7 @@ import { registerMigrateCommand } from './migrate.js';
 import { BoxClient, boxSettingsFromEnv } from '../box/index.js';
 import { listFolderHealth, openDatabase } from '../db/index.js';
 import { registerBoxCommands } from './box.js';
+import { registerServeCommands } from './serve.js';
 
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = 0;
@@ -58,6 +59,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     },
     configuredDefault: async (clientId) => (await getRuntime()).clients.get(clientId)?.default_profile,
   });
+
+  registerServeCommands(program, { env: process.env });
 
   let box: BoxClient | undefined;
   registerBoxCommands(program, {
