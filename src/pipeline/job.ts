@@ -24,7 +24,7 @@ import { renderHtml } from '../report/html.js';
 import type { QcReport } from '../report/schema.js';
 import { boxQcFileJob, type BoxQcFilePayload } from './job-definition.js';
 import { PROCESSED_FOLDER_NAME, REPORT_PREFIX } from './mapper.js';
-import { configuredProfile, profileForKind, type ProfileSource } from './profile-choice.js';
+import { configuredProfile, profileAppliesTo, profileForKind, type ProfileSource } from './profile-choice.js';
 
 export interface BoxQcJobDeps {
   /** The process's one Box client; throws BoxConfigError when Box credentials are not set. */
@@ -77,11 +77,11 @@ function fitBoxName(prefix: string, name: string, suffix: string): string {
   return `${prefix}${name.slice(0, room - ext.length - 1)}…${ext}${suffix}`;
 }
 
-/** A name safe on any local filesystem; the Box name still goes into the report. */
+/** A name safe on any local filesystem (no path, no shell metacharacters); the Box name still goes into the report. */
 export function localFileName(name: string): string {
-  const dot = name.lastIndexOf('.');
-  const ext = dot > 0 ? name.slice(dot).replace(/[^A-Za-z0-9.]/g, '').slice(0, 16) : '';
-  const stem = (dot > 0 ? name.slice(0, dot) : name).replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[.]+/, '').slice(0, 100);
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const [, rawStem = '', ext = ''] = /^(.*?)(\.[A-Za-z0-9]{1,10})?$/.exec(base) ?? [];
+  const stem = rawStem.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
   return `${stem || 'asset'}${ext}`;
 }
 
@@ -117,7 +117,7 @@ export async function runBoxQcJob(payload: BoxQcFilePayload, ctx: JobContext, de
       const sniff = await sniffFile(localPath, (await stat(localPath)).size);
       const override = folder.profile ? undefined : await getDefaultProfileOverride(deps.db.kysely, client.id);
       const configured = configuredProfile(client, folder, override);
-      const choice = profileForKind(configured, sniff.kind, client, (id) => (deps.runtime.profiles.has(id) ? deps.runtime.profiles.get(id).applies_to : []));
+      const choice = profileForKind(configured, sniff.kind, client, profileAppliesTo(deps.runtime));
       if (choice.source === 'kind_fallback') {
         log.info(`profile ${configured.profileId} does not apply to ${sniff.kind} files; using ${choice.profileId} from ${client.id}'s profiles`);
       }

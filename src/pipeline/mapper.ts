@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ClientsConfig } from '../config/clients.js';
 import { getDefaultProfileOverride } from '../db/client-settings.js';
 import type { Database } from '../db/schema.js';
+import type { AssetKind } from '../qc/types.js';
 import { newSessionId } from '../qc/session.js';
 import {
   boxFileDedupeKey,
@@ -13,8 +14,8 @@ import {
   type WebhookFileMapper,
 } from '../server/box-event.js';
 import { BOX_QC_FILE_JOB, type BoxQcFilePayload } from './job-definition.js';
-import { configuredProfile } from './profile-choice.js';
-import { isQcFileName, extensionOf } from './qc-extensions.js';
+import { configuredProfile, profileForKind } from './profile-choice.js';
+import { extensionOf, isQcFileName, kindFromName } from './qc-extensions.js';
 
 export const PROCESSED_FOLDER_NAME = '_PROCESSED';
 export const REPORT_PREFIX = 'QC_Report_';
@@ -22,6 +23,8 @@ export const REPORT_PREFIX = 'QC_Report_';
 export interface MapperDeps {
   clients: ClientsConfig;
   db: Kysely<Database>;
+  /** The kinds a profile was written for (`runtime.profiles.get(id).applies_to`). */
+  appliesTo: (profileId: string) => readonly AssetKind[];
   clock?: () => number;
 }
 
@@ -48,7 +51,8 @@ export function createWebhookFileMapper(deps: MapperDeps): WebhookFileMapper {
     if (!isQcFileName(event.fileName)) return skipNonQcExtension(extensionOf(event.fileName) || event.extension, folder.incoming_folder_id);
 
     const override = folder.profile ? undefined : await getDefaultProfileOverride(deps.db, client.id);
-    const profile = configuredProfile(client, folder, override);
+    // The job decides from the file's bytes; the dispatch line names the profile the name suggests.
+    const profile = profileForKind(configuredProfile(client, folder, override), kindFromName(event.fileName), client, deps.appliesTo);
     const sessionId = newSessionId(new Date(clock()));
     const payload: BoxQcFilePayload = {
       file_id: event.fileId,

@@ -1,4 +1,5 @@
 import type { BoxFolderMapping, ClientConfig } from '../config/clients.js';
+import type { QcRuntime } from '../qc/runtime.js';
 import type { AssetKind } from '../qc/types.js';
 
 export type ProfileSource = 'folder' | 'override' | 'client_default' | 'kind_fallback';
@@ -33,4 +34,9 @@ export function profileForKind(
   if (kind === 'unknown' || appliesTo(choice.profileId).includes(kind)) return choice;
   const fitting = client.profiles.find((id) => appliesTo(id).includes(kind));
   return fitting ? { profileId: fitting, source: 'kind_fallback' } : choice;
+}
+
+/** The kinds each of the runtime's profiles was written for (none for an unknown id). */
+export function profileAppliesTo(runtime: QcRuntime): (profileId: string) => readonly AssetKind[] {
+  return (id) => (runtime.profiles.has(id) ? runtime.profiles.get(id).applies_to : []);
 }

@@ -17,6 +17,7 @@ import { startService, type RunningService } from '../server/service.js';
 import { boxQcFileJob } from './job-definition.js';
 import { createBoxQcFileHandler } from './job.js';
 import { createWebhookFileMapper } from './mapper.js';
+import { profileAppliesTo } from './profile-choice.js';
 import { pipelineSettingsFromEnv, type PipelineSettings } from './settings.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
 
@@ -82,7 +83,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
             host: options.http.host,
             basePath: options.http.basePath,
             webhookKeys: options.http.webhookKeys,
-            onWebhookFile: createWebhookFileMapper({ clients: runtime.clients, db: db.kysely, ...(options.clock ? { clock: options.clock } : {}) }),
+            onWebhookFile: createWebhookFileMapper({ clients: runtime.clients, db: db.kysely, appliesTo: profileAppliesTo(runtime), ...(options.clock ? { clock: options.clock } : {}) }),
             ...(options.clock ? { clock: options.clock } : {}),
           },
         }
