@@ -145,6 +145,7 @@ export async function runBoxQcJob(payload: BoxQcFilePayload, ctx: JobContext, de
     }
     const qc = progress.qc!;
 
+    ctx.signal.throwIfAborted();
     // (4) The report, rendered from the stored JSON so every attempt uploads the same bytes.
     if (!progress.report) {
       const stored = await getQcRun(deps.db.kysely, session);
@@ -158,6 +159,7 @@ export async function runBoxQcJob(payload: BoxQcFilePayload, ctx: JobContext, de
     }
     const report = progress.report!;
 
+    ctx.signal.throwIfAborted();
     // (5) Archive the source, only now that the report is in REPORTS. Not fatal.
     if (!progress.move) {
       const target = processedNameFor(session, payload.file_name);
@@ -226,7 +228,7 @@ function boxClient(deps: BoxQcJobDeps): BoxClient {
   } catch (error) {
     if (error instanceof BoxConfigError) {
       throw new PermanentJobError(
-        `Box is not configured, so aiqc cannot fetch the file: ${error.message} Fix: set BOX_JWT_CONFIG_PATH to the Box app's JSON config ` +
+        `Box is not configured, so aiqc cannot fetch the file: ${error.message.replace(/\s*\n\s*/g, ' ').trim()} Fix: set BOX_JWT_CONFIG_PATH to the Box app's JSON config ` +
           '(or BOX_CLIENT_ID, BOX_CLIENT_SECRET and BOX_ENTERPRISE_ID), restart aiqc, then `aiqc jobs retry ID`.',
         { code: 'box_not_configured', cause: error },
       );

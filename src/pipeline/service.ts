@@ -107,7 +107,7 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Record<strin
   try {
     boxClient();
   } catch (error) {
-    logger.warn(`Box credentials are not usable (${(error as Error).message}); aiqc starts anyway, and Box jobs will fail with the fix until they are set.`);
+    logger.warn(`Box credentials are not usable (${oneLine((error as Error).message)}); aiqc starts anyway, and Box jobs will fail with the fix until they are set.`);
   }
   const db = await openDatabase(databaseConfigFromEnv(env));
   try {
@@ -126,3 +126,5 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Record<strin
     throw error;
   }
 }
+
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
