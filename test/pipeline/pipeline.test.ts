@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listFolderHealth } from '../../src/db/box-folder-health.js';
 import { listQcRuns } from '../../src/db/qc-runs.js';
 import { writeDocxSample, writeImageSample, type DemoSample } from '../../src/demo/samples.js';
-import type { BoxQcResult } from '../../src/pipeline/job.js';
+import { Worker } from '../../src/jobs/worker.js';
+import { createBoxQcFileHandler, type BoxQcResult } from '../../src/pipeline/job.js';
 import { ENGINES } from '../db/test-databases.js';
 import { boxEventBody, signedHeaders } from '../server/support.js';
 import { leftovers, startWorld, type World } from './harness.js';
@@ -177,6 +178,39 @@ describe('Box pipeline failures (SQLite)', () => {
     expect(admin.faults().every((f) => f.remaining === 0)).toBe(true);
     expect(world.itemsIn(world.reports.id)).toHaveLength(1);
     expect(world.itemsIn(world.processedFolder()!.id)).toHaveLength(1);
+  });
+});
+
+describe('Box pipeline re-runs (SQLite)', () => {
+  it('a report already in REPORTS from a crashed attempt (different bytes) counts as uploaded: still one report', async () => {
+    world = await startWorld({ engine: 'sqlite', runWorker: false });
+    const asset = await sample((dir) => writeImageSample(dir));
+    const file = world.upload(asset.name, await readFile(asset.path));
+    await world.seed.emulator.admin.waitForDeliveries();
+    const [queued] = await world.pipeline.queue.list();
+    const session = (queued!.payload as { session_id: string }).session_id;
+    // What an attempt that died between its upload and its checkpoint leaves behind.
+    const earlier = world.seed.emulator.admin.uploadAs({
+      userId: world.seed.serviceAccount.id,
+      folderId: world.reports.id,
+      name: `QC_Report_${session}_${asset.name}.html`,
+      content: '<!doctype html><title>rendered by an older aiqc</title>',
+    });
+    const worker = new Worker({
+      queue: world.pipeline.queue,
+      handlers: [createBoxQcFileHandler({ box: () => world!.box, runtime: world.runtime, db: world.t.db, tmpRoot: world.tmpRoot })],
+      pollMs: 25,
+    });
+    await worker.start();
+    try {
+      const job = await world.waitForJob(file);
+      expect(job.status, job.lastError ?? '').toBe('done');
+      expect((job.result as BoxQcResult).report_file_id).toBe(earlier.id);
+      expect(world.itemsIn(world.reports.id).map((i) => i.id)).toEqual([earlier.id]);
+      expect(world.itemsIn(world.processedFolder()!.id).map((i) => i.id)).toEqual([file.id]);
+    } finally {
+      await worker.stop(1_000);
+    }
   });
 });
 
