@@ -176,6 +176,14 @@ export async function runBoxQcJob(payload: BoxQcFilePayload, ctx: JobContext, de
         }
       } catch (error) {
         if (ctx.signal.aborted) throw ctx.signal.reason;
+        // A Box outage may clear: while attempts remain, retry (the re-run starts at this step).
+        if (error instanceof BoxApiError && error.transient && ctx.attempt < ctx.maxAttempts) {
+          throw new TransientJobError(`moving the source to ${PROCESSED_FOLDER_NAME} failed; will retry: ${error.message}`, {
+            code: `box_${error.code}`,
+            cause: error,
+            ...(error.retryAfterS !== undefined ? { retryAfterMs: error.retryAfterS * 1000 } : {}),
+          });
+        }
         const message = error instanceof Error ? error.message : String(error);
         log.error({ code: 'box_source_move_error', err: message }, `could not move source to ${PROCESSED_FOLDER_NAME} (the report is in REPORTS; the source stays in INCOMING): ${message}`);
         await save({ ...progress, move: { error: message } });

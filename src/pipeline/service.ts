@@ -10,6 +10,7 @@ import { boxSettingsFromEnv } from '../box/settings.js';
 import { settingsFromEnv } from '../config/settings.js';
 import { databaseConfigFromEnv, openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrations.js';
+import type { BackoffPolicy } from '../jobs/backoff.js';
 import { JobQueue } from '../jobs/queue.js';
 import { createQcRuntime, type QcRuntime } from '../qc/runtime.js';
 import { serveConfigFromEnv, type ServeConfig } from '../server/config.js';
@@ -39,6 +40,8 @@ export interface PipelineOptions {
   runWorker?: boolean;
   /** Worker poll period when idle (default 1 s). */
   pollMs?: number;
+  /** Queue retry backoff (default: the worker's). */
+  backoff?: BackoffPolicy;
   clock?: () => number;
 }
 
@@ -75,7 +78,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     db,
     queue,
     logger,
-    ...(options.runWorker === false ? {} : { worker: { handlers: [handler], concurrency: settings.concurrency, leaseMs: settings.leaseMs, ...(options.pollMs ? { pollMs: options.pollMs } : {}) } }),
+    ...(options.runWorker === false ? {} : { worker: { handlers: [handler], concurrency: settings.concurrency, leaseMs: settings.leaseMs, ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(options.backoff ? { backoff: options.backoff } : {}) } }),
     ...(serving && options.http
       ? {
           http: {

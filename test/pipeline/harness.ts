@@ -108,6 +108,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     http: { port: 0, host: '127.0.0.1', basePath: '', webhookKeys: KEYS },
     tmpRoot,
     pollMs: 25,
+    backoff: { baseMs: 50, maxMs: 200 },
     runWorker: options.runWorker ?? true,
   });
   const webhookUrl = `${pipeline.url}/api/box/webhook`;

@@ -164,6 +164,22 @@ describe('Box pipeline failures (SQLite)', () => {
     expect(world.itemsIn(world.incoming.id)).toContainEqual({ type: 'file', id: file.id, name: asset.name });
   });
 
+  it('a move that keeps failing with 503 is retried by the queue from the move step, not from the start', async () => {
+    world = await startWorld({ engine: 'sqlite' });
+    // Five 503s exhaust the client's own retries on the first attempt.
+    world.seed.emulator.admin.injectFault({ method: 'PUT', path: '/2.0/files/*', status: 503, times: 5 });
+    const asset = await sample((dir) => writeImageSample(dir));
+    const file = world.upload(asset.name, await readFile(asset.path));
+    const job = await world.waitForJob(file);
+    expect(job.status, job.lastError ?? '').toBe('done');
+    expect(job.attempts).toBe(2);
+    const result = job.result as BoxQcResult;
+    expect(result.moved_to).toBe(`_PROCESSED/${result.session_id}_${asset.name}`);
+    expect(await world.t.db.kysely.selectFrom('qc_runs').select('session_id').execute()).toHaveLength(1);
+    expect(world.logs.filter((l) => l.msg.startsWith('downloaded '))).toHaveLength(1);
+    expect(world.itemsIn(world.reports.id)).toHaveLength(1);
+  });
+
   it('injected 429 (Retry-After) and 5xx answers are retried until the job completes', async () => {
     world = await startWorld({ engine: 'sqlite' });
     const admin = world.seed.emulator.admin;
