@@ -5,7 +5,7 @@
  * the Box writes look before they write, so a step that crashed after its Box call but before
  * its checkpoint is recognised rather than repeated.
  */
-import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BoxClient } from '../box/client.js';
 import { BoxApiError, BoxConfigError } from '../box/errors.js';
@@ -105,7 +105,13 @@ export async function runBoxQcJob(payload: BoxQcFilePayload, ctx: JobContext, de
 
   const { client, folder } = mappingFor(payload, deps.runtime);
   const box = boxClient(deps);
-  const workDir = await mkdtemp(join(deps.tmpRoot, 'aiqc-box-'));
+  // An earlier attempt of this job killed outright (kill -9, OOM) could not clean up; the lease
+  // makes this worker the job's only owner now, so its leftovers are safe to remove.
+  const prefix = `aiqc-box-${ctx.jobId}-`;
+  for (const stale of (await readdir(deps.tmpRoot).catch(() => [])).filter((n) => n.startsWith(prefix))) {
+    await rm(join(deps.tmpRoot, stale), { recursive: true, force: true });
+  }
+  const workDir = await mkdtemp(join(deps.tmpRoot, prefix));
   try {
     await chmod(workDir, 0o700);
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeImageSample } from '../../src/demo/samples.js';
 import type { BoxQcProgress, BoxQcResult } from '../../src/pipeline/job.js';
 import { ENGINES, TEST_DATABASE_URL } from '../db/test-databases.js';
-import { startWorld, type World } from './harness.js';
+import { leftovers, startWorld, type World } from './harness.js';
 
 const AIQC_BIN = join(import.meta.dirname, '../../dist/cli/main.js');
 
@@ -94,6 +94,7 @@ describe.each(ENGINES)('kill -9 of an aiqc worker mid-job on %s', (engine) => {
     expect(killed?.status).toBe('running');
     expect((killed?.progress as BoxQcProgress).qc).toBeDefined();
     expect((killed?.progress as BoxQcProgress).report).toBeUndefined();
+    expect(await leftovers(world)).toEqual([expect.stringMatching(new RegExp(`^aiqc-box-${killed!.id}-`))]);
 
     const secondLines: string[] = [];
     await startWorkerProcess(world, secondLines);
@@ -110,5 +111,7 @@ describe.each(ENGINES)('kill -9 of an aiqc worker mid-job on %s', (engine) => {
     expect(world.itemsIn(world.incoming.id).filter((i) => i.type === 'file')).toEqual([]);
     const runs = await world.t.db.kysely.selectFrom('qc_runs').select('session_id').execute();
     expect(runs).toEqual([{ session_id: result.session_id }]);
+    // The killed attempt's private folder was removed by the attempt that finished the job.
+    expect(await leftovers(world)).toEqual([]);
   });
 });
