@@ -44,10 +44,10 @@ export function registerServeCommands(program: Command, deps: ServeCommandDeps):
   };
   program
     .command('serve')
-    .description('Run the Box webhook server, the job worker and the sweeper (PORT, HOST, AIQC_BASE_PATH, BOX_*)')
+    .description('run the Box webhook server, the job worker and the sweeper (PORT, HOST, BOX_*; see README)')
     .action(run('serve'));
   program
     .command('worker')
-    .description('Run only the job worker (scale out: several `aiqc worker` processes on one PostgreSQL DATABASE_URL)')
+    .description('run only the job worker (scale out: several on one PostgreSQL DATABASE_URL)')
     .action(run('worker'));
 }
