@@ -49,6 +49,9 @@ describe.each(ENGINES)('Box pipeline on %s', (engine) => {
     expect(job.status, job.lastError ?? '').toBe('done');
     const result = job.result as BoxQcResult;
     expect(result.box_source_move_error).toBeUndefined();
+    // A real check ran: the family's probe read the file (no "no video support" error verdict).
+    expect(result.verdict).not.toBe('error');
+    expect(result.profile_id).not.toBe('file_basic');
 
     const [run] = await listQcRuns(world.t.db.kysely, { jobId: job.id });
     expect(run).toMatchObject({ sessionId: result.session_id, assetKind: kind, clientId: 'acme', score: result.score });
