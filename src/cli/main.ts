@@ -80,6 +80,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
           folderId: h.folderId,
           missedCount: h.missedCount,
           ...(h.lastDeliveryAt !== null ? { lastDeliveryAt: new Date(h.lastDeliveryAt).toISOString() } : {}),
+          ...(h.webhookDeletedAt !== null ? { webhookDeletedAt: new Date(h.webhookDeletedAt).toISOString() } : {}),
         }));
       } finally {
         await db.close();
