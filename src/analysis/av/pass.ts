@@ -27,7 +27,8 @@ export interface LoudnessResult {
   max_momentary_lufs: number | null;
   max_short_term_lufs: number | null;
   true_peak_dbtp: number;
-  channel_true_peaks_dbtp: number[];
+  /** Per channel; null for a channel that is digital silence throughout. */
+  channel_true_peaks_dbtp: Array<number | null>;
   /** Short-term loudness (3 s window) every 100 ms, thinned to at most CURVE_POINTS points. */
   short_term: Array<[number, number]>;
 }
@@ -215,7 +216,7 @@ export function loudnessFromFrames(frames: readonly MetadataFrame[]): LoudnessRe
     max_momentary_lufs: Number.isFinite(maxM) ? round2(maxM) : null,
     max_short_term_lufs: Number.isFinite(maxS) ? round2(maxS) : null,
     true_peak_dbtp: round2(Math.max(-200, dbOf(peakLinear))),
-    channel_true_peaks_dbtp: channelPeaks.map((p) => round2(Math.max(-200, dbOf(p)))),
+    channel_true_peaks_dbtp: channelPeaks.map((p) => (p > 0 ? round2(dbOf(p)) : null)),
     short_term: thinned,
   };
 }

@@ -21,7 +21,7 @@ export interface VideoStreamDetails {
   display_height: number;
   sample_aspect_ratio: number;
   display_aspect_ratio: number;
-  /** Clockwise degrees a player turns the picture (phone video): 0, 90, 180 or 270. */
+  /** Degrees a player turns the picture (phone video), as FFmpeg reports it: 0, 90, 180 or 270. */
   rotation: number;
   frame_rate: number;
   /** The container's nominal rate (r_frame_rate) and average rate disagree: variable frame rate. */
@@ -95,9 +95,10 @@ const kbps = (bps: string | undefined) => {
 };
 
 function rotationOf(s: Stream): number {
+  // FFmpeg versions disagree on the sign of the display matrix angle; what the checks need
+  // is whether the picture is shown sideways, which the sign does not change.
   const fromSideData = s.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation;
-  const raw = fromSideData !== undefined ? -fromSideData : Number(s.tags?.rotate ?? 0);
-  // The display matrix is counter-clockwise; players (and the old `rotate` tag) speak clockwise.
+  const raw = fromSideData ?? Number(s.tags?.rotate ?? 0);
   return (((Math.round(raw / 90) * 90) % 360) + 360) % 360;
 }
 
