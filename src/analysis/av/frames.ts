@@ -1,59 +1,57 @@
 /**
  * Pictures for the report: stills at black/freeze segments, a strip of frames across the
- * clip, and the thumbnail. Each is a few fast seeks (`-ss` before `-i` jumps to the nearest
- * keyframe), never a decode of the whole file — the one full decode is the pass.
+ * clip, and the thumbnail. They come from the JPEG samples the decode pass already took
+ * (no second decode); a seek (`-ss` before `-i`) is only the fallback, for a segment too
+ * short to hold a sample or a profile that ran no pass.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Analysis, AnalysisContext } from '../../qc/types.js';
-import { avPass } from './pass.js';
+import { avPass, type FrameSample } from './pass.js';
 import { avProbe, inputUrl, type AvDetails } from './probe.js';
 import { explainFailure } from './reasons.js';
-import { durationOf } from './segments.js';
+import { durationOf, type Segment } from './segments.js';
 import { runTool } from './tools.js';
 
-function sizeFor(v: NonNullable<AvDetails['video']>, width: number): { w: number; h: number } {
-  const w = Math.min(width, v.display_width) & ~1;
-  const h = Math.max(2, Math.round(w / (v.display_aspect_ratio || 16 / 9) / 2) * 2);
-  return { w, h };
-}
-
 /**
- * JPEGs of the frames at `times` (seconds), `width` px wide; with `stack`, one image of
- * them side by side. ffmpeg turns phone video upright on decode, and the explicit size
- * applies the display aspect ratio.
+ * JPEGs of the frames at `times` (seconds), `width` px wide, by seeking. `exact` decodes
+ * from the previous keyframe up to the time (a still must show the segment itself); without
+ * it the keyframe is taken as is, which costs nothing (good enough for a thumbnail).
  */
-export async function renderFrames(ctx: AnalysisContext, details: AvDetails, times: readonly number[], width: number, stack = false): Promise<Buffer[]> {
+export async function seekFrames(ctx: AnalysisContext, details: AvDetails, times: readonly number[], width: number, exact: boolean): Promise<Buffer[]> {
   const v = details.video;
   if (!v || times.length === 0) return [];
-  const { w, h } = sizeFor(v, width);
+  const w = Math.min(width, v.display_width) & ~1;
+  const h = Math.max(2, Math.round(w / (v.display_aspect_ratio || 16 / 9) / 2) * 2);
   const last = Math.max(0, details.duration_s - 1 / Math.max(1, v.frame_rate));
   const batch = `frames-${randomUUID().slice(0, 8)}`;
   const args = ['-hide_banner', '-nostdin', '-v', 'error', '-y'];
-  for (const t of times) args.push('-ss', Math.min(Math.max(0, t), last).toFixed(3), '-i', inputUrl(ctx.asset.path));
-  const files: string[] = [];
-  const scaled = times.map((_, i) => `[${i}:${v.index}]scale=${w}:${h},setsar=1[s${i}]`);
-  if (stack && times.length > 1) {
-    const file = join(ctx.env.tmpDir, `${batch}-strip.jpg`);
-    files.push(file);
-    const graph = `${scaled.join(';')};${times.map((_, i) => `[s${i}]`).join('')}hstack=inputs=${times.length}[out]`;
-    args.push('-filter_complex', graph, '-map', '[out]', '-frames:v', '1', '-q:v', '5', file);
-  } else {
-    args.push('-filter_complex', scaled.join(';'));
-    times.forEach((_, i) => {
-      const file = join(ctx.env.tmpDir, `${batch}-${i}.jpg`);
-      files.push(file);
-      args.push('-map', `[s${i}]`, '-frames:v', '1', '-q:v', '5', file);
-    });
-  }
+  for (const t of times) args.push(...(exact ? [] : ['-noaccurate_seek']), '-ss', Math.min(Math.max(0, t), last).toFixed(3), '-i', inputUrl(ctx.asset.path));
+  // ffmpeg turns phone video upright on decode; the explicit size applies the display aspect.
+  args.push('-filter_complex', times.map((_, i) => `[${i}:${v.index}]scale=${w}:${h},setsar=1[s${i}]`).join(';'));
+  const files = times.map((_, i) => join(ctx.env.tmpDir, `${batch}-${i}.jpg`));
+  files.forEach((file, i) => args.push('-map', `[s${i}]`, '-frames:v', '1', '-q:v', '4', file));
   const run = await runTool('ffmpeg', ctx.env.ffmpegPath, args, { signal: ctx.signal, timeoutMs: ctx.env.checkTimeoutMs });
   if (run.code !== 0) throw new Error(`frames could not be extracted: ${explainFailure(run.stderr)}`);
   return Promise.all(files.map((f) => readFile(f)));
 }
 
 export const dataUri = (jpeg: Buffer) => `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+
+const resized = (jpeg: Buffer, width: number) => sharp(jpeg).resize({ width, withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
+
+/** The sample inside a segment nearest its middle, if one fell inside it. */
+export function sampleInside(samples: readonly FrameSample[], seg: Segment): FrameSample | undefined {
+  const mid = seg.start_s + durationOf(seg) / 2;
+  let best: FrameSample | undefined;
+  for (const s of samples) {
+    if (s.t < seg.start_s || s.t >= seg.end_s) continue;
+    if (!best || Math.abs(s.t - mid) < Math.abs(best.t - mid)) best = s;
+  }
+  return best;
+}
 
 export interface SegmentStill {
   kind: 'black' | 'freeze';
@@ -68,7 +66,7 @@ const STILL_WIDTH = 240;
 
 export type AvStillsRequest = 'black' | 'freeze';
 
-/** A still in the middle of each (of the first few) black and freeze segments the pass found. */
+/** A still in each (of the first few) black and freeze segments the pass found. */
 export const avStills: Analysis<SegmentStill[], AvStillsRequest> = {
   id: 'av.stills',
   async compute(ctx, requests) {
@@ -80,43 +78,65 @@ export const avStills: Analysis<SegmentStill[], AvStillsRequest> = {
       if (!wanted.has(kind)) continue;
       for (const seg of (pass[kind] ?? []).slice(0, MAX_STILLS_PER_KIND)) picks.push({ kind, ...seg });
     }
-    const images = await renderFrames(ctx, details, picks.map((p) => p.start_s + durationOf(p) / 2), STILL_WIDTH);
-    return picks.map((p, i) => ({ ...p, image: dataUri(images[i]!) }));
+    const fromSamples = picks.map((p) => sampleInside(pass.samples ?? [], p));
+    const missing = picks.filter((_, i) => !fromSamples[i]);
+    const sought = await seekFrames(ctx, details, missing.map((p) => p.start_s + durationOf(p) / 2), STILL_WIDTH, true);
+    let next = 0;
+    return Promise.all(
+      picks.map(async (p, i) => {
+        const sample = fromSamples[i];
+        const jpeg = sample ? await resized(await readFile(sample.file), STILL_WIDTH) : sought[next++]!;
+        return { ...p, image: dataUri(jpeg) };
+      }),
+    );
   },
 };
 
 const STRIP_FRAMES = 6;
+const STRIP_WIDTH = 160;
 
 /** Six frames evenly across the clip, side by side: the report's at-a-glance view of a video. */
 export const avStrip: Analysis<{ image: string; times_s: number[] } | undefined> = {
   id: 'av.strip',
   async compute(ctx) {
-    const { details } = await ctx.get(avProbe);
-    if (!details.video || details.duration_s <= 0) return undefined;
-    const times = Array.from({ length: STRIP_FRAMES }, (_, i) => Math.round(((i + 0.5) / STRIP_FRAMES) * details.duration_s * 1000) / 1000);
-    const [strip] = await renderFrames(ctx, details, times, 160, true);
-    return strip ? { image: dataUri(strip), times_s: times } : undefined;
+    const pass = await ctx.get(avPass);
+    const samples = pass.samples ?? [];
+    if (samples.length === 0) return undefined;
+    const picked = Array.from({ length: Math.min(STRIP_FRAMES, samples.length) }, (_, i) => samples[Math.floor(((i + 0.5) / Math.min(STRIP_FRAMES, samples.length)) * samples.length)]!);
+    const tiles = await Promise.all(picked.map(async (s) => sharp(await readFile(s.file)).resize({ width: STRIP_WIDTH }).toBuffer({ resolveWithObject: true })));
+    const height = Math.max(...tiles.map((t) => t.info.height));
+    const strip = await sharp({ create: { width: STRIP_WIDTH * tiles.length, height, channels: 3, background: '#000' } })
+      .composite(tiles.map((t, i) => ({ input: t.data, left: i * STRIP_WIDTH, top: 0 })))
+      .jpeg({ quality: 75 })
+      .toBuffer();
+    return { image: dataUri(strip), times_s: picked.map((s) => s.t) };
   },
 };
 
+/** Mean brightness (0–255) of a JPEG: a (nearly) black frame says nothing about the ad. */
+async function brightness(jpeg: Buffer): Promise<number> {
+  const stats = await sharp(jpeg).stats();
+  return stats.channels.slice(0, 3).reduce((sum, c) => sum + c.mean, 0) / 3;
+}
+
 /**
- * The report thumbnail: the first of a few candidate moments whose frame is not (nearly)
- * black — a fade-in at 0 s or a black slate says nothing about the ad.
+ * The report thumbnail: the pass's sample nearest a third of the way in that is not nearly
+ * black; without samples, the keyframe near a third of the way in.
  */
 export const avThumbnail: Analysis<Buffer | undefined> = {
   id: 'av.thumbnail',
   async compute(ctx) {
     const { details } = await ctx.get(avProbe);
     if (!details.video || details.duration_s <= 0) return undefined;
-    const candidates = [1 / 3, 1 / 2, 2 / 3, 0.1].map((f) => f * details.duration_s);
-    const frames = await renderFrames(ctx, details, candidates, 480);
-    let best: { frame: Buffer; mean: number } | undefined;
-    for (const frame of frames) {
-      const stats = await sharp(frame).stats();
-      const mean = stats.channels.slice(0, 3).reduce((sum, c) => sum + c.mean, 0) / 3;
-      if (mean > 24) return frame;
-      if (!best || mean > best.mean) best = { frame, mean };
+    const pass = await ctx.get(avPass);
+    const target = details.duration_s / 3;
+    const byCloseness = [...(pass.samples ?? [])].sort((a, b) => Math.abs(a.t - target) - Math.abs(b.t - target));
+    for (const s of byCloseness.slice(0, 12)) {
+      const jpeg = await readFile(s.file);
+      if ((await brightness(jpeg)) > 24) return jpeg;
     }
-    return best?.frame;
+    if (byCloseness[0]) return readFile(byCloseness[0].file);
+    const [frame] = await seekFrames(ctx, details, [target], 480, false);
+    return frame;
   },
 };

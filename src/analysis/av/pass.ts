@@ -19,7 +19,15 @@ export type AvPassRequest =
   | { measure: 'loudness' }
   | { measure: 'black'; min_duration_s: number }
   | { measure: 'freeze'; min_duration_s: number }
-  | { measure: 'silence'; min_duration_s: number; threshold_db: number };
+  | { measure: 'silence'; min_duration_s: number; threshold_db: number }
+  /** Small JPEG samples of the picture during the pass: stills, strip and thumbnail come from them. */
+  | { measure: 'frames' };
+
+/** A picture sampled during the pass: `file` (JPEG, ANALYSIS_WIDTH wide) lives in the run's scratch dir. */
+export interface FrameSample {
+  t: number;
+  file: string;
+}
 
 export interface LoudnessResult {
   integrated_lufs: number;
@@ -45,6 +53,8 @@ export interface AvPassResult {
   /** Freeze segments with black stretches removed: a black hold is black, not a freeze. */
   freeze?: Segment[];
   silence: SilenceResult[];
+  /** Evenly spaced pictures (every SAMPLE_INTERVAL-ish seconds), in time order. */
+  samples?: FrameSample[];
   /** What the pass ran, for reports and the bench. */
   filtergraph: string;
   ran: boolean;
@@ -52,6 +62,13 @@ export interface AvPassResult {
 
 /** Detection of black/freeze runs on a copy this wide: plenty for mean levels and frame differences. */
 export const ANALYSIS_WIDTH = 480;
+/** About this many picture samples per clip (at least 0.5 s apart): enough for a still inside any segment worth reporting. */
+const SAMPLE_COUNT = 120;
+const MIN_SAMPLE_INTERVAL_S = 0.5;
+
+export function sampleInterval(duration_s: number): number {
+  return Math.max(MIN_SAMPLE_INTERVAL_S, Math.round((duration_s / SAMPLE_COUNT) * 100) / 100);
+}
 const CURVE_POINTS = 600;
 /** ebur128 reports about -120.7 LUFS when a window holds nothing measurable yet. */
 const NO_MEASUREMENT = -100;
@@ -66,9 +83,16 @@ export function escapeFilterValue(value: string): string {
 
 export interface PassPlan {
   filtergraph: string;
+  /** Graph outputs that go to the null muxer (measurement only). */
   outputs: string[];
   /** Metadata file per branch. */
-  files: { audio?: string; video?: string; silence: Array<{ threshold_db: number; min_duration_s: number; file: string }> };
+  files: {
+    audio?: string;
+    video?: string;
+    silence: Array<{ threshold_db: number; min_duration_s: number; file: string }>;
+    /** JPEG samples `<prefix>_<n>.jpg` and the metadata file that times them. */
+    samples?: { pattern: string; times: string; dir: string };
+  };
   blackMin?: number;
   freezeMin?: number;
 }
@@ -90,6 +114,7 @@ export function planPass(requests: readonly AvPassRequest[], details: AvDetails,
   // Freeze segments are reconciled with black ones, so a freeze request needs black too.
   const blackCandidates = [...blackReqs.map((r) => r.min_duration_s), ...(freezeMin !== undefined ? [freezeMin] : [])];
   const blackMin = blackCandidates.length > 0 ? Math.max(0, Math.min(...blackCandidates)) : undefined;
+  const wantsFrames = !!video && requests.some((r) => r.measure === 'frames');
 
   const chains: string[] = [];
   const outputs: string[] = [];
@@ -115,11 +140,30 @@ export function planPass(requests: readonly AvPassRequest[], details: AvDetails,
       outputs.push(label);
     }
   }
-  if (video && blackMin !== undefined) {
-    files.video = join(dir, 'video.txt');
-    const scale = video.width > ANALYSIS_WIDTH ? `scale=${ANALYSIS_WIDTH}:-2:flags=fast_bilinear,` : '';
-    const freeze = freezeMin !== undefined ? `freezedetect=d=${freezeMin},` : '';
-    chains.push(`[0:${video.index}]${scale}blackdetect=d=${blackMin},${freeze}metadata=mode=print:file=${escapeFilterValue(files.video)}[v]`);
+  if (video && (blackMin !== undefined || wantsFrames)) {
+    // Detection runs on a reduced copy: decoding dominates, and black levels and frame
+    // differences survive downscaling. The copy is sized by display aspect (SAR applied).
+    const width = Math.min(ANALYSIS_WIDTH, video.display_width) & ~1;
+    const height = Math.max(2, Math.round(width / (video.display_aspect_ratio || 16 / 9) / 2) * 2);
+    let chain = `[0:${video.index}]scale=${width}:${height}:flags=fast_bilinear,setsar=1`;
+    if (blackMin !== undefined) {
+      files.video = join(dir, 'video.txt');
+      const freeze = freezeMin !== undefined ? `freezedetect=d=${freezeMin},` : '';
+      chain += `,blackdetect=d=${blackMin},${freeze}metadata=mode=print:file=${escapeFilterValue(files.video)}`;
+    }
+    if (wantsFrames) {
+      const interval = sampleInterval(details.duration_s);
+      // image2 reads `%` in the path as a pattern: double any in the directory name.
+      const samples = { dir, pattern: join(dir.replace(/%/g, '%%'), 'sample_%d.jpg'), times: join(dir, 'samples.txt') };
+      files.samples = samples;
+      // One frame whenever t crosses a multiple of the interval; `metadata=add` tags every
+      // picked frame so `print` records its time (print skips frames without metadata).
+      const pick = `select=eq(n\\,0)+gt(floor(t/${interval})\\,floor(prev_pts*TB/${interval}))`;
+      chains.push(`${chain},split=2[v][vs]`);
+      chains.push(`[vs]${pick},metadata=mode=add:key=aiqc.sample:value=1,metadata=mode=print:file=${escapeFilterValue(samples.times)}[samples]`);
+    } else {
+      chains.push(`${chain}[v]`);
+    }
     outputs.push('v');
   }
   if (chains.length === 0) return undefined;
@@ -132,6 +176,8 @@ export function passArgs(plan: PassPlan, path: string): string[] {
     '-filter_complex', plan.filtergraph,
     ...plan.outputs.flatMap((o) => ['-map', `[${o}]`]),
     '-f', 'null', '-',
+    // Samples are numbered by frame; their times come from the metadata file, not the names.
+    ...(plan.files.samples ? ['-map', '[samples]', '-fps_mode', 'passthrough', '-q:v', '4', '-f', 'image2', '-start_number', '0', plan.files.samples.pattern] : []),
   ];
 }
 
@@ -239,6 +285,10 @@ export const avPass: Analysis<AvPassResult, AvPassRequest> = {
     for (const s of plan.files.silence) {
       const frames = await read(s.file);
       result.silence.push({ threshold_db: s.threshold_db, min_duration_s: s.min_duration_s, segments: segmentsFromFrames(frames, 'lavfi.silence_start', 'lavfi.silence_end', end) });
+    }
+    if (plan.files.samples) {
+      const { dir, times } = plan.files.samples;
+      result.samples = (await read(times)).map((f, i) => ({ t: round3(f.pts_time), file: join(dir, `sample_${i}.jpg`) }));
     }
     if (plan.files.video) {
       const frames = await read(plan.files.video);

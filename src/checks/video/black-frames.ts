@@ -20,6 +20,7 @@ export const videoBlackFrames = defineCheck({
   requires: (p) => [
     requestOf(avPass, { measure: 'black', min_duration_s: Math.min(p.max_duration_s, p.allow_at_start_s, p.allow_at_end_s) }),
     requestOf(avStills, 'black'),
+    requestOf(avPass, { measure: 'frames' }),
   ],
   async run({ params, analyses }) {
     const { details } = await analyses.get(avProbe);

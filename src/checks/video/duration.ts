@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { avProbe, avStrip } from '../../analysis/av/index.js';
-import type { Evidence } from '../../qc/types.js';
+import { avPass, avProbe, avStrip } from '../../analysis/av/index.js';
+import { requestOf, type Evidence } from '../../qc/types.js';
 import { defineCheck } from '../define.js';
 
 const secs = (n: number) => `${Number(n.toFixed(2))} s`;
@@ -13,6 +13,8 @@ export const videoDuration = defineCheck({
   params: z
     .strictObject({ min_s: z.number().min(0).optional(), max_s: z.number().positive().optional() })
     .refine((p) => p.min_s !== undefined || p.max_s !== undefined, 'give min_s and/or max_s'),
+  // The strip is cut from pictures the decode pass samples anyway.
+  requires: () => [requestOf(avPass, { measure: 'frames' })],
   async run({ params, analyses }) {
     const { details } = await analyses.get(avProbe);
     const d = details.duration_s;

@@ -13,7 +13,7 @@ export const videoFreezeFrames = defineCheck({
   params: z.strictObject({
     max_duration_s: z.number().min(0.1).default(2).meta({ description: 'Longest frozen stretch allowed' }),
   }),
-  requires: (p) => [requestOf(avPass, { measure: 'freeze', min_duration_s: p.max_duration_s }), requestOf(avStills, 'freeze')],
+  requires: (p) => [requestOf(avPass, { measure: 'freeze', min_duration_s: p.max_duration_s }), requestOf(avStills, 'freeze'), requestOf(avPass, { measure: 'frames' })],
   async run({ params, analyses }) {
     const { details } = await analyses.get(avProbe);
     const pass = await analyses.get(avPass);

@@ -38,9 +38,17 @@ describe('planPass: one filtergraph with exactly what was asked', () => {
     )!;
     expect(plan.filtergraph).toContain('asplit=2');
     expect(plan.filtergraph).toContain('silencedetect=noise=-60dB:duration=1');
-    expect(plan.filtergraph).toContain('[0:0]scale=480:-2');
+    expect(plan.filtergraph).toContain('[0:0]scale=480:270:flags=fast_bilinear,setsar=1');
     expect(plan.filtergraph).toContain('blackdetect=d=0.5,freezedetect=d=2');
     expect(plan.outputs).toHaveLength(3);
+  });
+
+  it('frames → the reduced video is split and sampled into JPEGs, timed through metadata', () => {
+    const plan = planPass([{ measure: 'frames' }], details, '/tmp/x')!;
+    expect(plan.filtergraph).toContain('split=2[v][vs]');
+    expect(plan.filtergraph).toContain('select=eq(n\\,0)+gt(floor(t/0.5)');
+    expect(plan.files.samples?.pattern).toBe('/tmp/x/sample_%d.jpg');
+    expect(plan.filtergraph).not.toContain('blackdetect');
   });
 
   it('a freeze request alone still detects black, to reconcile the two', () => {
