@@ -9,6 +9,7 @@
  * Run: npm run bench:av   (generates bench/.out/av-clip-1080p25.mp4 once)
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,7 +25,7 @@ import { runQc } from '../src/qc/engine.js';
 const run = promisify(execFile);
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '.out');
 const CLIP = join(OUT, 'av-clip-1080p25.mp4');
-const REPEATS = Number(process.env.AV_BENCH_REPEATS ?? 3);
+const REPEATS = Number(process.env.AV_BENCH_REPEATS ?? 5);
 const settings = settingsFromEnv();
 const FFMPEG = settings.ffmpegPath;
 
@@ -42,15 +43,37 @@ async function ensureClip(): Promise<void> {
   ]);
 }
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
+/** CPU seconds of this process plus every child it has waited for (Linux /proc; the bench's only platform need). */
+function cpuSeconds(): number {
+  const own = process.cpuUsage();
+  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  // After the command name: state is field 3, so cutime/cstime (16, 17) sit at indexes 13 and 14.
+  const children = (Number(fields[13]) + Number(fields[14])) / 100;
+  return (own.user + own.system) / 1e6 + children;
+}
+
+interface Sample {
+  wall: number;
+  cpu: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Runs the contenders in turns (A B C D, A B C D, …) so that load from anything else on the
+ * machine falls on all of them alike; reports the median wall and CPU time of each.
+ */
+async function compare(contenders: Record<string, () => Promise<unknown>>): Promise<Record<string, Sample>> {
+  const runs: Record<string, Sample[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (let i = 0; i < REPEATS; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
+    for (const [name, fn] of Object.entries(contenders)) {
+      const c0 = cpuSeconds();
+      const t0 = performance.now();
+      await fn();
+      runs[name]!.push({ wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 });
+    }
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!; // median
+  return Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) }]));
 }
 
 const ff = (args: string[]) => run(FFMPEG, ['-hide_banner', '-nostdin', '-v', 'error', ...args], { maxBuffer: 64 * 1024 * 1024 });
@@ -64,31 +87,34 @@ async function main(): Promise<void> {
   const env = { maxPixels: settings.maxPixels, checkTimeoutMs: settings.checkTimeoutMs, ffmpegPath: FFMPEG, ffprobePath: settings.ffprobePath, tmpDir: tmpdir(), extensions: {} };
 
   let lastVerdict = '';
-  const aiqc = await time(async () => {
-    const report = await runQc({ path: CLIP, profile }, { catalogue, kinds, env, toolVersion: 'bench' });
-    lastVerdict = `${report.verdict} (score ${report.score}); ${report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}=${c.status}`).join(', ')}`;
-  });
-  const bare = await time(() => ff(['-i', CLIP, '-f', 'null', '-']));
-  const perAnalysisNaive = await time(async () => {
-    await ff(['-i', CLIP, '-af', 'ebur128=peak=true', '-f', 'null', '-']);
-    await ff(['-i', CLIP, '-af', 'silencedetect=n=-60dB:d=1', '-f', 'null', '-']);
-    await ff(['-i', CLIP, '-vf', 'blackdetect=d=0.5', '-f', 'null', '-']);
-    await ff(['-i', CLIP, '-vf', 'freezedetect=d=2', '-f', 'null', '-']);
-  });
-  const perAnalysisTuned = await time(async () => {
-    await ff(['-i', CLIP, '-vn', '-af', 'ebur128=peak=true', '-f', 'null', '-']);
-    await ff(['-i', CLIP, '-vn', '-af', 'silencedetect=n=-60dB:d=1', '-f', 'null', '-']);
-    await ff(['-i', CLIP, '-an', '-vf', 'blackdetect=d=0.5', '-f', 'null', '-']);
-    await ff(['-i', CLIP, '-an', '-vf', 'freezedetect=d=2', '-f', 'null', '-']);
+  const r = await compare({
+    aiqc: async () => {
+      const report = await runQc({ path: CLIP, profile }, { catalogue, kinds, env, toolVersion: 'bench' });
+      lastVerdict = `${report.verdict} (score ${report.score}); ${report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}=${c.status}`).join(', ')}`;
+    },
+    bare: () => ff(['-i', CLIP, '-f', 'null', '-']),
+    naive: async () => {
+      await ff(['-i', CLIP, '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+      await ff(['-i', CLIP, '-af', 'silencedetect=n=-60dB:d=1', '-f', 'null', '-']);
+      await ff(['-i', CLIP, '-vf', 'blackdetect=d=0.5', '-f', 'null', '-']);
+      await ff(['-i', CLIP, '-vf', 'freezedetect=d=2', '-f', 'null', '-']);
+    },
+    tuned: async () => {
+      await ff(['-i', CLIP, '-vn', '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+      await ff(['-i', CLIP, '-vn', '-af', 'silencedetect=n=-60dB:d=1', '-f', 'null', '-']);
+      await ff(['-i', CLIP, '-an', '-vf', 'blackdetect=d=0.5', '-f', 'null', '-']);
+      await ff(['-i', CLIP, '-an', '-vf', 'freezedetect=d=2', '-f', 'null', '-']);
+    },
   });
 
-  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const row = (label: string, x: Sample, note = '') => console.log(`  ${label.padEnd(40)} ${x.wall.toFixed(2).padStart(6)} s wall ${x.cpu.toFixed(2).padStart(6)} s CPU   ${note}`);
+  const ratio = (a: Sample, b: Sample) => `${(a.wall / b.wall).toFixed(2)}× wall, ${(a.cpu / b.cpu).toFixed(2)}× CPU`;
   const { stdout: version } = await run(FFMPEG, ['-version']);
-  console.log(`A/V bench — 30 s 1080p25 H.264 8 Mb/s + AAC stereo; ${version.split('\n')[0]}; ${availableParallelism()} CPUs; median of ${REPEATS}`);
-  console.log(`  aiqc video_general (whole run)        ${s(aiqc)}   ${(aiqc / bare).toFixed(2)}× bare decode   [goal ≤ 1.5×]`);
-  console.log(`  bare decode  ffmpeg -i clip -f null - ${s(bare)}`);
-  console.log(`  one ffmpeg per analysis, as written   ${s(perAnalysisNaive)}   ${(perAnalysisNaive / aiqc).toFixed(2)}× aiqc   [goal ≥ 4×]`);
-  console.log(`  one ffmpeg per analysis, -vn/-an      ${s(perAnalysisTuned)}   ${(perAnalysisTuned / aiqc).toFixed(2)}× aiqc`);
+  console.log(`A/V bench — 30 s 1080p25 H.264 8 Mb/s + AAC stereo; ${version.split('\n')[0]}; ${availableParallelism()} CPUs; median of ${REPEATS}, interleaved`);
+  row('aiqc video_general (whole run)', r.aiqc!, `${ratio(r.aiqc!, r.bare!)} of bare decode [goal ≤ 1.5×]`);
+  row('bare decode: ffmpeg -i clip -f null -', r.bare!);
+  row('one ffmpeg per analysis, as written', r.naive!, `${ratio(r.naive!, r.aiqc!)} of aiqc [goal ≥ 4×]`);
+  row('one ffmpeg per analysis, with -vn/-an', r.tuned!, `${ratio(r.tuned!, r.aiqc!)} of aiqc`);
   console.log(`  verdict: ${lastVerdict}`);
 }
 
