@@ -6,7 +6,8 @@
  *      usually written (each run decodes every stream) and tuned (-vn/-an per run).
  * Goal (issue 3): (1) ≤ 1.5× (2), and (3) ≥ 4× slower than (1).
  *
- * Run: npm run bench:av   (generates bench/.out/av-clip-1080p25.mp4 once)
+ * Run: npm run bench:av   (generates bench/.out/av-clip-1080p25.mp4 once; needs
+ * --experimental-transform-types because src/ uses parameter properties)
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
