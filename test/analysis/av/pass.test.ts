@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { subtractSegments } from '../../../src/analysis/av/segments.js';
 import { AnalysisStore } from '../../../src/qc/analyses.js';
 import { sniffFile } from '../../../src/qc/sniff.js';
 import { fixture } from '../../fixtures/av-fixtures.js';
-import { adHocProfile, qc, testEnv } from './engine-helper.js';
+import { adHocProfile, builtinProfile, qc, testEnv } from './engine-helper.js';
 
 const details: AvDetails = {
   container: 'mov,mp4',
@@ -101,6 +101,25 @@ describe('reading structured metadata', () => {
 });
 
 describe('the pass itself', () => {
+  it('video_general spawns ffmpeg exactly once per asset: every measurement, still, strip and the thumbnail', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aiqc-ffmpeg-count-'));
+    try {
+      // A real ffmpeg behind a wrapper that logs each start.
+      const log = join(dir, 'calls.log');
+      const wrapper = join(dir, 'ffmpeg');
+      await writeFile(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${testEnv().ffmpegPath} "$@"\n`);
+      await chmod(wrapper, 0o755);
+      const report = await qc(await fixture('segments'), await builtinProfile('video_general'), testEnv({ ffmpegPath: wrapper }));
+      expect(report.checks.filter((c) => c.status === 'error' || c.status === 'skipped')).toEqual([]);
+      expect(report.asset.thumbnail).toBeDefined();
+      const calls = (await readFile(log, 'utf8')).trim().split('\n');
+      expect(calls).toHaveLength(1);
+      for (const filter of ['ebur128', 'silencedetect', 'blackdetect', 'freezedetect', 'select']) expect(calls[0]).toContain(filter);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes its metadata files under a scratch path with characters the filtergraph treats specially', async () => {
     const dir = await mkdtemp(join(tmpdir(), "aiqc a:b,c'd;[x]-"));
     try {
