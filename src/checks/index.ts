@@ -4,10 +4,14 @@
  * engine changes.
  */
 import type { CheckDefinition } from '../qc/types.js';
+import { audioChecks } from './audio/index.js';
 import { fileChecks } from './file/index.js';
 import { imageChecks } from './image/index.js';
+import { videoChecks } from './video/index.js';
 
 export const builtinChecks: CheckDefinition<never>[] = [
   ...(fileChecks as CheckDefinition<never>[]),
   ...(imageChecks as CheckDefinition<never>[]),
+  ...(videoChecks as CheckDefinition<never>[]),
+  ...(audioChecks as CheckDefinition<never>[]),
 ];
