@@ -6,8 +6,10 @@
 import type { CheckDefinition } from '../qc/types.js';
 import { fileChecks } from './file/index.js';
 import { imageChecks } from './image/index.js';
+import { pdfChecks } from './pdf/index.js';
 
 export const builtinChecks: CheckDefinition<never>[] = [
   ...(fileChecks as CheckDefinition<never>[]),
   ...(imageChecks as CheckDefinition<never>[]),
+  ...(pdfChecks as CheckDefinition<never>[]),
 ];
