@@ -306,7 +306,7 @@ function collectFonts(ctx: PDFContext, resources: PDFDict | undefined, pageNo: n
 
 function describeFont(ctx: PDFContext, font: PDFDict, key: string, pageNo: number): PdfFont {
   const type = nameOf(ctx, font.get(PDFName.of('Subtype'))) ?? 'unknown';
-  let baseFont = nameOf(ctx, font.get(PDFName.of('BaseFont'))) ?? nameOf(ctx, font.get(PDFName.of('Name'))) ?? '[none]';
+  const baseFont = nameOf(ctx, font.get(PDFName.of('BaseFont'))) ?? nameOf(ctx, font.get(PDFName.of('Name'))) ?? '[none]'; // pdffonts' word for a nameless (usually Type 3) font
   let descriptorHolder = font;
   if (type === 'Type0') {
     const descendants = ctx.lookup(font.get(PDFName.of('DescendantFonts')));
@@ -317,7 +317,6 @@ function describeFont(ctx: PDFContext, font: PDFDict, key: string, pageNo: numbe
   const embedded =
     type === 'Type3' || (descriptor !== undefined && ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor.get(PDFName.of(k)) !== undefined));
   const subset = /^[A-Z]{6}\+/.test(baseFont);
-  if (type === 'Type3' && baseFont === '[none]') baseFont = '[Type 3]';
   return { key, name: baseFont, type, embedded, subset, pages: [pageNo] };
 }
 

@@ -7,8 +7,7 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { PDFArray} from 'pdf-lib';
-import { cmyk, PDFDocument, PDFName, PDFNumber, PDFOperator, PDFOperatorNames as Op, rgb, StandardFonts, type PDFPage } from 'pdf-lib';
+import { cmyk, degrees, type PDFArray, PDFDocument, PDFName, PDFNumber, PDFOperator, PDFOperatorNames as Op, rgb, StandardFonts, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
 
 const run = promisify(execFile);
@@ -70,7 +69,7 @@ export interface PlacedImageSpec {
 async function jpeg(kind: ImageKind, [w, h]: [number, number]): Promise<Buffer> {
   const base = sharp({ create: { width: w, height: h, channels: 3, background: { r: 200, g: 40, b: 60 } } });
   if (kind === 'cmyk') return base.toColourspace('cmyk').jpeg({ quality: 80 }).toBuffer();
-  if (kind === 'gray') return base.greyscale().jpeg({ quality: 80 }).toBuffer();
+  if (kind === 'gray') return base.toColourspace('b-w').jpeg({ quality: 80 }).toBuffer();
   return base.jpeg({ quality: 80 }).toBuffer();
 }
 
@@ -221,4 +220,26 @@ export async function notAPdf(dir: string, name: string): Promise<string> {
   const path = join(dir, name);
   await writeFile(path, 'This is a text file that someone renamed to .pdf\n'.repeat(20));
   return path;
+}
+
+/**
+ * An image inside a form XObject (an "embedded page") placed at half size and rotated 90°:
+ * the effective resolution must follow the CTM through the form's matrix.
+ */
+export async function nestedFormPdf(dir: string, name: string): Promise<string> {
+  const inner = await PDFDocument.create();
+  const innerPage = inner.addPage(A4);
+  const img = await inner.embedJpg(await jpeg('cmyk', [1200, 800]));
+  innerPage.drawImage(img, { x: 0, y: 0, width: 4 * 72, height: (4 * 72 * 800) / 1200 });
+  const doc = await PDFDocument.create();
+  const page = addTrimmedPage(doc, A4, 3);
+  const [embedded] = await doc.embedPdf(await inner.save());
+  page.drawPage(embedded!, { x: 400, y: 100, xScale: 0.5, yScale: 0.5, rotate: degrees(90) });
+  return save(doc, dir, name);
+}
+
+/** A small image written inline (BI … ID … EI) by ghostscript, 8×8 px over 2 in. */
+export function inlineImagePdf(dir: string, name: string): Promise<string> {
+  const hex = '00ff00ff00'.repeat(8 * 8 * 3 / 5 + 1).slice(0, 8 * 8 * 3 * 2);
+  return ghostscript(dir, name, `%!PS\n${A4_PS}\n${BOXES_PS}\ngsave 72 400 translate 144 144 scale\n8 8 8 [8 0 0 -8 0 8] {<${hex}>} false 3 colorimage\ngrestore showpage\n`);
 }
