@@ -75,8 +75,10 @@ export const pdfProbe: Analysis<ProbeResult<PdfDetails>> = {
     try {
       details = await readStructure(bytes, { maxDetailPages: settings.max_detail_pages, signal: ctx.signal });
     } catch (err) {
-      if (err instanceof PdfStructureError) throw new AssetUnreadableError(`the PDF is damaged: ${err.message}; export it again`, { cause: err });
-      throw err;
+      if (ctx.signal.aborted) throw err;
+      // pdf.js opened it, but its objects do not hold together for a structural read.
+      const reason = err instanceof PdfStructureError ? err.message : `its structure could not be read (${err instanceof Error ? err.message : String(err)})`;
+      throw new AssetUnreadableError(`the PDF is damaged: ${reason}; export it again`, { cause: err });
     }
     if (details.page_count !== doc.numPages) {
       details.notes.push(`the page tree lists ${details.page_count} pages where a viewer finds ${doc.numPages}; the file may be damaged`);

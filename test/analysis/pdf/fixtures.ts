@@ -243,3 +243,20 @@ export function inlineImagePdf(dir: string, name: string): Promise<string> {
   const hex = '00ff00ff00'.repeat(8 * 8 * 3 / 5 + 1).slice(0, 8 * 8 * 3 * 2);
   return ghostscript(dir, name, `%!PS\n${A4_PS}\n${BOXES_PS}\ngsave 72 400 translate 144 144 scale\n8 8 8 [8 0 0 -8 0 8] {<${hex}>} false 3 colorimage\ngrestore showpage\n`);
 }
+
+/**
+ * A PDF from another writer (Chromium's Skia): CID TrueType fonts, an ICC-based image, object
+ * streams. Chromium is installed by .ci/run (it also serves the report screenshots).
+ */
+export async function chromiumPdf(dir: string, name: string): Promise<string> {
+  const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: { r: 20, g: 120, b: 200 } } }).png().toBuffer();
+  const html = join(dir, `${name}.html`);
+  await writeFile(
+    html,
+    `<!doctype html><html><body style="font-family:'DejaVu Serif'"><h1>Preflight — Ünïcode</h1><p style="color:rgb(200,0,0)">Body text in red</p>` +
+      `<img src="data:image/png;base64,${png.toString('base64')}" style="width:150px;height:100px"></body></html>`,
+  );
+  const out = join(dir, name);
+  await run(process.env.CHROMIUM_PATH ?? 'chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--no-pdf-header-footer', `--print-to-pdf=${out}`, html], { timeout: 60_000 });
+  return out;
+}

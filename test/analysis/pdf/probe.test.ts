@@ -20,6 +20,7 @@ const files: Record<string, string> = {};
 beforeAll(async () => {
   await fx.requireTool('gs', ['--version'], 'ghostscript');
   await fx.requireTool('pdffonts', ['-v'], 'poppler-utils');
+  await fx.requireTool(process.env.CHROMIUM_PATH ?? 'chromium', ['--version'], 'chromium');
   dir = await mkdtemp(join(tmpdir(), 'aiqc-pdf-probe-'));
   files.images = await fx.imagesPdf(dir, 'images.pdf', [
     { kind: 'rgb', px: [600, 400], mm: [100, 66.67], at: [10, 10] },
@@ -37,6 +38,7 @@ beforeAll(async () => {
   files.letter = await fx.plainPdf(dir, 'letter.pdf', fx.LETTER, 3);
   files.encOwner = await fx.encryptedPdf(dir, 'enc-owner.pdf', { allowPrint: false });
   files.text = await fx.textPdf(dir, 'text.pdf');
+  files.chromium = await fx.chromiumPdf(dir, 'chromium.pdf');
 });
 
 afterAll(async () => {
@@ -48,7 +50,7 @@ const probe = (path: string, ext: Record<string, unknown> = {}) => withAnalyses(
 const POPPLER_COLOR: Record<string, string> = { DeviceRGB: 'rgb', DeviceCMYK: 'cmyk', DeviceGray: 'gray', ICCBased: 'icc', Indexed: 'index', Separation: 'sep', DeviceN: 'devn', Lab: 'lab' };
 
 describe('cross-checked against poppler', () => {
-  it.each(['images', 'nested', 'inline', 'fonts', 'helvetica', 'spot', 'encOwner'])('fonts of %s match pdffonts', async (key) => {
+  it.each(['images', 'nested', 'inline', 'fonts', 'helvetica', 'spot', 'encOwner', 'chromium'])('fonts of %s match pdffonts', async (key) => {
     const path = files[key]!;
     const { details } = await probe(path);
     const ours = details.fonts.map((f) => ({ name: f.name, emb: f.embedded, sub: f.subset, object: f.key })).sort((a, b) => a.object.localeCompare(b.object));
@@ -63,7 +65,7 @@ describe('cross-checked against poppler', () => {
     expect((await probe(files.helvetica!)).details.fonts).toEqual([expect.objectContaining({ name: 'Helvetica', type: 'Type1', embedded: false, subset: false })]);
   });
 
-  it.each(['images', 'nested', 'inline'])('images of %s match pdfimages -list (size, colour, effective ppi)', async (key) => {
+  it.each(['images', 'nested', 'inline', 'chromium'])('images of %s match pdfimages -list (size, colour, effective ppi)', async (key) => {
     const path = files[key]!;
     const { details } = await probe(path);
     const ours = details.images
@@ -87,7 +89,7 @@ describe('cross-checked against poppler', () => {
     expect(rgbImage!.ppi).toBeCloseTo(152.4, 0);
   });
 
-  it.each(['images', 'fonts', 'noBleedBox', 'letter', 'encOwner'])('boxes of %s match pdfinfo -box', async (key) => {
+  it.each(['images', 'fonts', 'noBleedBox', 'letter', 'encOwner', 'chromium'])('boxes of %s match pdfinfo -box', async (key) => {
     const path = files[key]!;
     const { details } = await probe(path);
     const theirs = await pdfinfoBoxes(path, details.page_count);
