@@ -5,7 +5,9 @@
 //   → a markdown table on stdout, also written to bench/.out/pdf-preflight.md
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 
 if (process.argv[2] === '--one') {
