@@ -14,7 +14,7 @@ const evidenceSchema = z
     end_s: z.number().optional(),
     page: z.number().int().optional(),
     box: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }).optional(),
-    image: z.string().startsWith('data:image/').optional(),
+    image: z.string().regex(/^data:image\//).optional(),
     series: z
       .object({
         x_label: z.string(),
@@ -52,7 +52,7 @@ export const reportSchema = z
       kind: z.enum(['image', 'pdf', 'video', 'audio', 'unknown']),
       format: z.string(),
       info: z.record(z.string(), z.unknown()),
-      thumbnail: z.string().startsWith('data:image/').optional(),
+      thumbnail: z.string().regex(/^data:image\//).optional(),
     }),
     profile: z.object({ id: z.string(), name: z.string() }),
     score: z.number().int().min(0).max(100),

@@ -1,0 +1,484 @@
+// The emulator's operations on its state, with Box's permission rules and side effects
+// (webhook firing, name conflicts). Both the HTTP API and the admin API call these, so an
+// upload "as a user" from a test behaves exactly like an upload through the API.
+import { createHash } from 'node:crypto';
+import type { BoxAppConfigJson } from './apps.js';
+import { appConfigJson, createApp } from './apps.js';
+import { TokenStore } from './oauth.js';
+import { FILE_STANDARD_KEYS, fileFull, fileMini, folderMini, selectFields, userMini } from './represent.js';
+import type {
+  CollaborationRole,
+  EmuApp,
+  EmuCollaboration,
+  EmuFile,
+  EmuFolder,
+  EmuState,
+  EmuUser,
+  EmuWebhook,
+} from './state.js';
+import {
+  COLLABORATION_ROLES,
+  boxTimestamp,
+  canRead,
+  canUpload,
+  canWrite,
+  currentVersion,
+  findNameConflict,
+  isWithin,
+  nextId,
+  roleOnFolder,
+} from './state.js';
+import type { DeliveryAttempt, WebhookRetryOptions } from './webhook-delivery.js';
+import { WebhookDispatcher } from './webhook-delivery.js';
+
+/** An error the emulator answers with Box's error JSON. */
+export class EmuApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly contextInfo?: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'EmuApiError';
+  }
+}
+
+export const notFound = (): EmuApiError => new EmuApiError(404, 'not_found', 'Not Found');
+export const forbidden = (): EmuApiError =>
+  new EmuApiError(403, 'access_denied_insufficient_permissions', 'Access denied - insufficient permission');
+export const badRequest = (message: string, code = 'bad_request'): EmuApiError => new EmuApiError(400, code, message);
+
+export const WEBHOOK_TRIGGERS: ReadonlySet<string> = new Set([
+  'FILE.UPLOADED', 'FILE.PREVIEWED', 'FILE.DOWNLOADED', 'FILE.TRASHED', 'FILE.DELETED', 'FILE.RESTORED',
+  'FILE.COPIED', 'FILE.MOVED', 'FILE.LOCKED', 'FILE.UNLOCKED', 'FILE.RENAMED', 'COMMENT.CREATED',
+  'COMMENT.UPDATED', 'COMMENT.DELETED', 'TASK_ASSIGNMENT.CREATED', 'TASK_ASSIGNMENT.UPDATED',
+  'METADATA_INSTANCE.CREATED', 'METADATA_INSTANCE.UPDATED', 'METADATA_INSTANCE.DELETED', 'FOLDER.CREATED',
+  'FOLDER.RENAMED', 'FOLDER.DOWNLOADED', 'FOLDER.RESTORED', 'FOLDER.DELETED', 'FOLDER.COPIED', 'FOLDER.MOVED',
+  'FOLDER.TRASHED', 'WEBHOOK.DELETED', 'COLLABORATION.CREATED', 'COLLABORATION.ACCEPTED', 'COLLABORATION.REJECTED',
+  'COLLABORATION.REMOVED', 'COLLABORATION.UPDATED', 'SHARED_LINK.DELETED', 'SHARED_LINK.CREATED', 'SHARED_LINK.UPDATED',
+  'SIGN_REQUEST.COMPLETED', 'SIGN_REQUEST.DECLINED', 'SIGN_REQUEST.EXPIRED',
+]);
+
+export interface EmulatorCoreOptions {
+  webhookRetry?: WebhookRetryOptions;
+  accessTokenTtlS?: number;
+  /** Box refuses webhook addresses that are not HTTPS on port 443; off by default so local receivers work. */
+  enforceWebhookAddressRule?: boolean;
+  now?: () => number;
+  onChange?: () => void;
+}
+
+export class BoxEmulatorCore {
+  readonly tokens: TokenStore;
+  readonly dispatcher: WebhookDispatcher;
+  readonly now: () => number;
+  private readonly onChange: () => void;
+  private readonly enforceWebhookAddressRule: boolean;
+
+  constructor(
+    readonly state: EmuState,
+    options: EmulatorCoreOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.tokens = new TokenStore(this.now, options.accessTokenTtlS ?? 3600);
+    this.dispatcher = new WebhookDispatcher(options.webhookRetry);
+    this.onChange = options.onChange ?? (() => undefined);
+    this.enforceWebhookAddressRule = options.enforceWebhookAddressRule ?? false;
+  }
+
+  private stamp(): string {
+    return boxTimestamp(new Date(this.now()));
+  }
+
+  // ----- users, apps, collaborations -------------------------------------------------
+
+  createUser(input: { name: string; login?: string; id?: string }): EmuUser {
+    const id = input.id ?? nextId(this.state);
+    const user: EmuUser = {
+      id,
+      name: input.name,
+      login: input.login ?? `${input.name.toLowerCase().replace(/[^a-z0-9]+/g, '.')}.${id}@example.com`,
+      createdAt: this.stamp(),
+    };
+    this.state.users.set(id, user);
+    this.onChange();
+    return user;
+  }
+
+  createApp(name?: string): { app: EmuApp; config: BoxAppConfigJson; serviceAccount: EmuUser } {
+    const app = createApp(this.state, name);
+    this.onChange();
+    return { app, config: appConfigJson(this.state, app), serviceAccount: this.requireUser(app.serviceAccountId) };
+  }
+
+  appConfig(clientId: string): BoxAppConfigJson {
+    const app = this.state.apps.get(clientId);
+    if (!app) throw new EmuApiError(404, 'not_found', `No app with client id ${clientId}`);
+    return appConfigJson(this.state, app);
+  }
+
+  setSignatureKeys(clientId: string, keys: { primary?: string | null; secondary?: string | null }): EmuApp {
+    const app = this.state.apps.get(clientId);
+    if (!app) throw new EmuApiError(404, 'not_found', `No app with client id ${clientId}`);
+    if (keys.primary !== undefined) app.primarySignatureKey = keys.primary ?? undefined;
+    if (keys.secondary !== undefined) app.secondarySignatureKey = keys.secondary ?? undefined;
+    this.onChange();
+    return app;
+  }
+
+  requireUser(userId: string): EmuUser {
+    const user = this.state.users.get(userId);
+    if (!user) throw new EmuApiError(404, 'not_found', `No user ${userId}`);
+    return user;
+  }
+
+  collaborate(input: { folderId: string; userId: string; role: CollaborationRole }): EmuCollaboration {
+    if (!COLLABORATION_ROLES.includes(input.role)) {
+      throw badRequest(`role must be one of ${COLLABORATION_ROLES.join(', ')}`);
+    }
+    this.requireFolder(input.folderId);
+    this.requireUser(input.userId);
+    for (const existing of this.state.collaborations.values()) {
+      if (existing.folderId === input.folderId && existing.userId === input.userId) {
+        existing.role = input.role;
+        this.onChange();
+        return existing;
+      }
+    }
+    const collab: EmuCollaboration = { id: nextId(this.state), ...input, createdAt: this.stamp() };
+    this.state.collaborations.set(collab.id, collab);
+    this.onChange();
+    return collab;
+  }
+
+  removeCollaboration(id: string): void {
+    if (!this.state.collaborations.delete(id)) throw notFound();
+    this.onChange();
+  }
+
+  // ----- folders -----------------------------------------------------------------------
+
+  requireFolder(folderId: string): EmuFolder {
+    const folder = this.state.folders.get(folderId);
+    if (!folder) throw notFound();
+    return folder;
+  }
+
+  /** The folder as `userId` may see it: 404 when it does not exist, 403 when not invited. */
+  visibleFolder(userId: string, folderId: string): EmuFolder {
+    const folder = this.requireFolder(folderId);
+    if (!roleOnFolder(this.state, userId, folderId)) throw forbidden();
+    return folder;
+  }
+
+  visibleFile(userId: string, fileId: string): EmuFile {
+    const file = this.state.files.get(fileId);
+    if (!file) throw notFound();
+    if (!roleOnFolder(this.state, userId, file.parentId)) throw forbidden();
+    return file;
+  }
+
+  private conflictError(existing: EmuFolder | EmuFile): EmuApiError {
+    const mini = 'versions' in existing ? fileMini(existing) : folderMini(existing);
+    return new EmuApiError(409, 'item_name_in_use', 'Item with the same name already exists', { conflicts: [mini] });
+  }
+
+  private checkName(name: unknown): string {
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 255 || /[/\\]/.test(name) || name === '.' || name === '..') {
+      throw badRequest('Item name invalid', 'item_name_invalid');
+    }
+    return name;
+  }
+
+  createFolder(userId: string, parentId: string, rawName: unknown, options: { asAdmin?: boolean } = {}): EmuFolder {
+    const name = this.checkName(rawName);
+    let ownerId = userId;
+    if (parentId !== '0') {
+      const parent = options.asAdmin ? this.requireFolder(parentId) : this.visibleFolder(userId, parentId);
+      if (!options.asAdmin && !canWrite(roleOnFolder(this.state, userId, parentId))) throw forbidden();
+      ownerId = parent.ownerId;
+    }
+    const existing = findNameConflict(this.state, parentId, name, ownerId);
+    if (existing) throw this.conflictError(existing);
+    const stamp = this.stamp();
+    const folder: EmuFolder = {
+      id: nextId(this.state),
+      name,
+      parentId,
+      ownerId,
+      createdAt: stamp,
+      modifiedAt: stamp,
+      etag: 0,
+      sequenceId: 0,
+      createdById: userId,
+      modifiedById: userId,
+    };
+    this.state.folders.set(folder.id, folder);
+    this.onChange();
+    return folder;
+  }
+
+  updateFolder(userId: string, folderId: string, changes: { name?: unknown; parentId?: string }): EmuFolder {
+    const folder = this.visibleFolder(userId, folderId);
+    if (!canWrite(roleOnFolder(this.state, userId, folderId))) throw forbidden();
+    const name = changes.name === undefined ? folder.name : this.checkName(changes.name);
+    const parentId = changes.parentId ?? folder.parentId;
+    if (parentId !== folder.parentId) {
+      if (parentId !== '0') this.visibleFolder(userId, parentId);
+      if (!canWrite(roleOnFolder(this.state, userId, parentId))) throw forbidden();
+      if (isWithin(this.state, parentId, folderId)) throw badRequest('Cannot move a folder into itself', 'bad_request');
+    }
+    const existing = findNameConflict(this.state, parentId, name, folder.ownerId);
+    if (existing && existing.id !== folder.id) throw this.conflictError(existing);
+    Object.assign(folder, { name, parentId, modifiedAt: this.stamp(), modifiedById: userId });
+    folder.etag += 1;
+    folder.sequenceId += 1;
+    this.onChange();
+    return folder;
+  }
+
+  /** Box's order: folders first, then files, each by name. */
+  listChildren(userId: string, folderId: string): Array<EmuFolder | EmuFile> {
+    if (folderId !== '0') this.visibleFolder(userId, folderId);
+    const byName = (a: { name: string }, b: { name: string }): number => a.name.localeCompare(b.name);
+    let folders: EmuFolder[];
+    let files: EmuFile[];
+    if (folderId === '0') {
+      // "All Files": what the user owns at the top plus every folder shared with them.
+      const shared = new Set([...this.state.collaborations.values()].filter((c) => c.userId === userId).map((c) => c.folderId));
+      folders = [...this.state.folders.values()].filter(
+        (f) => (f.parentId === '0' && f.ownerId === userId) || (shared.has(f.id) && f.ownerId !== userId),
+      );
+      files = [...this.state.files.values()].filter((f) => f.parentId === '0' && f.ownerId === userId);
+    } else {
+      folders = [...this.state.folders.values()].filter((f) => f.parentId === folderId);
+      files = [...this.state.files.values()].filter((f) => f.parentId === folderId);
+    }
+    return [...folders.sort(byName), ...files.sort(byName)];
+  }
+
+  // ----- files -------------------------------------------------------------------------
+
+  private storeVersion(content: Buffer, uploaderId: string): { id: string; sha1: string; size: number; createdAt: string; uploaderId: string } {
+    const version = {
+      id: nextId(this.state),
+      sha1: createHash('sha1').update(content).digest('hex'),
+      size: content.length,
+      createdAt: this.stamp(),
+      uploaderId,
+    };
+    this.state.blobs.set(version.id, content);
+    return version;
+  }
+
+  /** Rules for putting a new file named `name` in `parentId` (upload or preflight). */
+  checkUpload(userId: string, parentId: string, rawName: unknown, options: { asAdmin?: boolean } = {}): { name: string; ownerId: string } {
+    const name = this.checkName(rawName);
+    const parent = options.asAdmin ? this.requireFolder(parentId) : parentId === '0' ? undefined : this.visibleFolder(userId, parentId);
+    if (!options.asAdmin && parentId !== '0' && !canUpload(roleOnFolder(this.state, userId, parentId))) throw forbidden();
+    const ownerId = parent?.ownerId ?? userId;
+    const existing = findNameConflict(this.state, parentId, name, ownerId);
+    if (existing) throw this.conflictError(existing);
+    return { name, ownerId };
+  }
+
+  uploadFile(
+    userId: string,
+    parentId: string,
+    rawName: unknown,
+    content: Buffer,
+    options: { asAdmin?: boolean; contentCreatedAt?: string; contentModifiedAt?: string } = {},
+  ): EmuFile {
+    const { name, ownerId } = this.checkUpload(userId, parentId, rawName, options);
+    const version = this.storeVersion(content, userId);
+    const stamp = this.stamp();
+    const file: EmuFile = {
+      id: nextId(this.state),
+      name,
+      parentId,
+      ownerId,
+      createdAt: stamp,
+      modifiedAt: stamp,
+      contentCreatedAt: options.contentCreatedAt ?? stamp,
+      contentModifiedAt: options.contentModifiedAt ?? stamp,
+      etag: 0,
+      sequenceId: 0,
+      createdById: userId,
+      modifiedById: userId,
+      versions: [version],
+    };
+    this.state.files.set(file.id, file);
+    this.onChange();
+    this.fireFileUploaded(file, userId);
+    return file;
+  }
+
+  uploadNewVersion(
+    userId: string,
+    fileId: string,
+    content: Buffer,
+    options: { name?: unknown; ifMatch?: string; asAdmin?: boolean } = {},
+  ): EmuFile {
+    const file = options.asAdmin ? this.state.files.get(fileId) : this.visibleFile(userId, fileId);
+    if (!file) throw notFound();
+    if (!options.asAdmin && !canWrite(roleOnFolder(this.state, userId, file.parentId))) throw forbidden();
+    if (options.ifMatch !== undefined && options.ifMatch !== String(file.etag)) {
+      throw new EmuApiError(412, 'precondition_failed', 'The resource has been modified. Please retrieve the resource again and retry');
+    }
+    if (options.name !== undefined && options.name !== file.name) {
+      const name = this.checkName(options.name);
+      const existing = findNameConflict(this.state, file.parentId, name, file.ownerId);
+      if (existing && existing.id !== file.id) throw this.conflictError(existing);
+      file.name = name;
+    }
+    file.versions.push(this.storeVersion(content, userId));
+    file.modifiedAt = this.stamp();
+    file.contentModifiedAt = file.modifiedAt;
+    file.modifiedById = userId;
+    file.etag += 1;
+    file.sequenceId += 1;
+    this.onChange();
+    this.fireFileUploaded(file, userId);
+    return file;
+  }
+
+  updateFile(userId: string, fileId: string, changes: { name?: unknown; parentId?: string }, options: { asAdmin?: boolean } = {}): EmuFile {
+    const file = options.asAdmin ? this.state.files.get(fileId) : this.visibleFile(userId, fileId);
+    if (!file) throw notFound();
+    if (!options.asAdmin && !canWrite(roleOnFolder(this.state, userId, file.parentId))) throw forbidden();
+    const name = changes.name === undefined ? file.name : this.checkName(changes.name);
+    const parentId = changes.parentId ?? file.parentId;
+    const moved = parentId !== file.parentId;
+    let ownerId = file.ownerId;
+    if (moved) {
+      const target = options.asAdmin ? this.requireFolder(parentId) : parentId === '0' ? undefined : this.visibleFolder(userId, parentId);
+      if (!options.asAdmin && parentId !== '0' && !canWrite(roleOnFolder(this.state, userId, parentId))) throw forbidden();
+      ownerId = target?.ownerId ?? userId;
+    }
+    const existing = findNameConflict(this.state, parentId, name, ownerId);
+    if (existing && existing.id !== file.id) throw this.conflictError(existing);
+    Object.assign(file, { name, parentId, ownerId, modifiedAt: this.stamp(), modifiedById: userId });
+    file.etag += 1;
+    file.sequenceId += 1;
+    this.onChange();
+    // Box's quirk: moving a file into a watched folder (or any folder under it) fires FILE.UPLOADED.
+    if (moved) this.fireFileUploaded(file, userId);
+    return file;
+  }
+
+  deleteFile(userId: string, fileId: string): void {
+    const file = this.visibleFile(userId, fileId);
+    if (!canWrite(roleOnFolder(this.state, userId, file.parentId))) throw forbidden();
+    this.state.files.delete(fileId);
+    for (const version of file.versions) this.state.blobs.delete(version.id);
+    this.onChange();
+  }
+
+  readableFileContent(userId: string, fileId: string, versionId?: string): { file: EmuFile; content: Buffer } {
+    const file = this.visibleFile(userId, fileId);
+    if (!canRead(roleOnFolder(this.state, userId, file.parentId))) throw forbidden();
+    const version = versionId ? file.versions.find((v) => v.id === versionId) : currentVersion(file);
+    if (!version) throw notFound();
+    const content = this.state.blobs.get(version.id);
+    if (!content) throw notFound();
+    return { file, content };
+  }
+
+  // ----- webhooks ----------------------------------------------------------------------
+
+  createWebhook(userId: string, clientId: string, input: Record<string, unknown>): EmuWebhook {
+    const target = input['target'] as { id?: unknown; type?: unknown } | undefined;
+    const address = input['address'];
+    const triggers = input['triggers'];
+    if (!target || typeof target.id !== 'string' || (target.type !== 'folder' && target.type !== 'file')) {
+      throw badRequest("Bad Request: 'target' must be {id, type: file|folder}");
+    }
+    if (typeof address !== 'string' || !/^https?:\/\//.test(address)) {
+      throw badRequest("Bad Request: 'address' must be a URL");
+    }
+    if (this.enforceWebhookAddressRule) {
+      const url = new URL(address);
+      if (url.protocol !== 'https:' || (url.port !== '' && url.port !== '443')) {
+        throw badRequest("Bad Request: 'address' must use HTTPS on port 443");
+      }
+    }
+    if (!Array.isArray(triggers) || triggers.length === 0 || !triggers.every((t) => typeof t === 'string' && WEBHOOK_TRIGGERS.has(t))) {
+      throw badRequest("Bad Request: 'triggers' must be a non-empty list of Box webhook triggers");
+    }
+    if (target.type === 'folder') this.visibleFolder(userId, target.id);
+    else this.visibleFile(userId, target.id);
+    for (const existing of this.state.webhooks.values()) {
+      if (existing.clientId === clientId && existing.targetId === target.id && existing.targetType === target.type && existing.address === address) {
+        throw new EmuApiError(409, 'conflict', 'Webhook:' + existing.id + ' already exists on the specified target.');
+      }
+    }
+    const webhook: EmuWebhook = {
+      id: nextId(this.state),
+      targetType: target.type,
+      targetId: target.id,
+      address,
+      triggers: [...new Set(triggers as string[])],
+      createdById: userId,
+      clientId,
+      createdAt: this.stamp(),
+    };
+    this.state.webhooks.set(webhook.id, webhook);
+    this.onChange();
+    return webhook;
+  }
+
+  /** Webhooks belong to the app that made them; another app sees 404. */
+  visibleWebhook(clientId: string, webhookId: string): EmuWebhook {
+    const webhook = this.state.webhooks.get(webhookId);
+    if (!webhook || webhook.clientId !== clientId) throw notFound();
+    return webhook;
+  }
+
+  updateWebhook(clientId: string, webhookId: string, input: Record<string, unknown>): EmuWebhook {
+    const webhook = this.visibleWebhook(clientId, webhookId);
+    if (typeof input['address'] === 'string') webhook.address = input['address'];
+    if (Array.isArray(input['triggers'])) {
+      const triggers = input['triggers'] as unknown[];
+      if (!triggers.every((t) => typeof t === 'string' && WEBHOOK_TRIGGERS.has(t))) throw badRequest('Bad Request: unknown trigger');
+      webhook.triggers = triggers as string[];
+    }
+    this.onChange();
+    return webhook;
+  }
+
+  deleteWebhook(clientId: string, webhookId: string): void {
+    this.visibleWebhook(clientId, webhookId);
+    this.state.webhooks.delete(webhookId);
+    this.onChange();
+  }
+
+  private fireFileUploaded(file: EmuFile, actorId: string): void {
+    for (const webhook of this.state.webhooks.values()) {
+      if (!webhook.triggers.includes('FILE.UPLOADED')) continue;
+      const watches =
+        webhook.targetType === 'folder' ? isWithin(this.state, file.parentId, webhook.targetId) : webhook.targetId === file.id;
+      if (!watches) continue;
+      const app = this.state.apps.get(webhook.clientId);
+      this.dispatcher.enqueue({
+        webhookId: webhook.id,
+        address: webhook.address,
+        trigger: 'FILE.UPLOADED',
+        keys: () => ({ primary: app?.primarySignatureKey, secondary: app?.secondarySignatureKey }),
+        payload: {
+          created_at: this.stamp(),
+          trigger: 'FILE.UPLOADED',
+          webhook: { id: webhook.id, type: 'webhook' },
+          created_by: userMini(this.state.users.get(actorId)),
+          source: selectFields(fileFull(this.state, webhook.createdById, file), undefined, FILE_STANDARD_KEYS),
+          additional_info: [],
+        },
+      });
+    }
+  }
+
+  deliveries(): DeliveryAttempt[] {
+    return this.dispatcher.attempts;
+  }
+}

@@ -1,0 +1,121 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The typed shape of aiqc's database, shared by SQLite and PostgreSQL.
+ *
+ * Portable column choices (one migration set runs on both engines):
+ * - times are epoch milliseconds in `bigint` columns (SQLite stores them as INTEGER; the
+ *   PostgreSQL pool parses int8 into a JS number, exact for any date we will see);
+ * - JSON is stored as text and parsed at the repository edge, so no engine's JSON type leaks
+ *   into the code;
+ * - statuses are text with the allowed values listed here.
+ */
+export interface Database {
+  jobs: JobsTable;
+  qc_runs: QcRunsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  box_folder_health: BoxFolderHealthTable;
+  client_settings: ClientSettingsTable;
+}
+
+export const JOB_STATUSES = ['queued', 'running', 'done', 'dead'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  /** JSON text, validated by the kind's zod schema at enqueue time. */
+  payload: string;
+  /** At most one job per key, ever (e.g. `box-file:<file id>:<file version id>`). */
+  dedupe_key: string | null;
+  status: JobStatus;
+  /** Attempts started so far; a claim increments it, a graceful release gives it back. */
+  attempts: number;
+  max_attempts: number;
+  /** Epoch ms: not claimable before this. */
+  run_after: number;
+  /** Epoch ms: a running job whose lease passed is reclaimed (its worker stopped heartbeating). */
+  lease_until: number | null;
+  locked_by: string | null;
+  last_error: string | null;
+  /** JSON text returned by the handler on success. */
+  result: string | null;
+  /** JSON text the handler checkpoints so a re-run can skip steps already done. */
+  progress: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface QcRunsTable {
+  id: Generated<number>;
+  session_id: string;
+  job_id: number | null;
+  client_id: string | null;
+  asset_name: string;
+  asset_kind: string;
+  asset_sha256: string | null;
+  profile_id: string;
+  score: number;
+  verdict: string;
+  /** The report JSON (DESIGN §3) as text. */
+  report: string;
+  created_at: number;
+}
+
+export const DELIVERY_OUTCOMES = [
+  'enqueued',
+  'duplicate_event',
+  'unknown_folder',
+  'non_qc_extension',
+  'ignored',
+  'ignored_trigger',
+  'webhook_deleted',
+] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  /** The event's own `id`: stable across Box's retries, so it is the dedupe key. */
+  payload_id: string;
+  /** `BOX-DELIVERY-ID`: changes on every retry; kept for tracing. */
+  delivery_id: string | null;
+  webhook_id: string | null;
+  trigger: string;
+  folder_id: string | null;
+  file_id: string | null;
+  file_version_id: string | null;
+  received_at: number;
+  outcome: DeliveryOutcome;
+  job_id: number | null;
+  detail: string | null;
+}
+
+export interface BoxFolderHealthTable {
+  folder_id: string;
+  last_delivery_at: number | null;
+  missed_count: number;
+  last_missed_at: number | null;
+  webhook_deleted_at: number | null;
+  deleted_webhook_id: string | null;
+  updated_at: number;
+}
+
+/** Admin overrides of a client's default profile; a stack so revert restores the previous one. */
+export interface ClientSettingsTable {
+  id: Generated<number>;
+  client_id: string;
+  default_profile: string;
+  set_at: number;
+  /** Set when `revert-default` pops this override; the newest unreverted row is in force. */
+  reverted_at: number | null;
+}
+
+export type JobRow = Selectable<JobsTable>;
+export type NewJobRow = Insertable<JobsTable>;
+export type JobUpdate = Updateable<JobsTable>;
+export type QcRunRow = Selectable<QcRunsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type BoxFolderHealthRow = Selectable<BoxFolderHealthTable>;
+export type ClientSettingsRow = Selectable<ClientSettingsTable>;

@@ -1,0 +1,334 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import pino, { type Logger } from 'pino';
+import type { Database } from '../db/schema.js';
+import type { Unlisten } from '../db/database.js';
+import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import type { JobHandler } from './definition.js';
+import {
+  JobConfigurationError,
+  JobTimeoutError,
+  LeaseLostError,
+  PermanentJobError,
+  WorkerStoppingError,
+  describeError,
+  isPermanentJobError,
+  retryAfterMsOf,
+} from './errors.js';
+import { JOBS_NOTIFY_CHANNEL, type Job, type JobQueue, type Lease } from './queue.js';
+
+/** What a handler receives besides its payload. */
+export interface JobContext {
+  readonly jobId: number;
+  readonly kind: string;
+  /** 1 for the first run. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /**
+   * Aborted when the worker stops, the lease is lost or the kind's timeout passes; pass it to
+   * fetch/streams/child processes so they stop too. `signal.reason` says why.
+   */
+  readonly signal: AbortSignal;
+  /** The checkpoint saved by an earlier attempt (null on a first run). */
+  readonly progress: unknown;
+  /**
+   * Save a checkpoint so a re-run (after a crash) can skip finished steps. `sideEffect`, if
+   * given, runs in the same transaction: a database write and the checkpoint that records it
+   * commit together. Throws LeaseLostError (and writes nothing) if the job was taken over.
+   */
+  checkpoint(progress: unknown, sideEffect?: (trx: Kysely<Database>) => Promise<void>): Promise<void>;
+  readonly logger: Logger;
+}
+
+export interface WorkerOptions {
+  queue: JobQueue;
+  handlers: readonly JobHandler[];
+  /** Jobs run at once by this worker (default 2). */
+  concurrency?: number;
+  /** How long a claim lasts without a heartbeat (default 60 s). */
+  leaseMs?: number;
+  /** Heartbeat period (default a third of the lease). */
+  heartbeatMs?: number;
+  /** Poll period when idle (default 1 s); PostgreSQL NOTIFY wakes the worker sooner. */
+  pollMs?: number;
+  backoff?: BackoffPolicy;
+  /** Stable name in `locked_by` (default host:pid:random). */
+  workerId?: string;
+  logger?: Logger;
+  random?: () => number;
+}
+
+interface Running {
+  job: Job;
+  lease: Lease;
+  controller: AbortController;
+  /** Set when shutdown gave the job back; the handler's outcome is then ignored. */
+  released: boolean;
+  done: Promise<void>;
+  /** Stop heartbeats and the timeout (also when a released handler ignores its abort signal). */
+  stopTimers: () => void;
+}
+
+/**
+ * Claims jobs and runs their handlers: bounded concurrency, leases kept alive by heartbeats,
+ * retries with backoff, dead after the last attempt or a permanent error, graceful stop.
+ * Any number of workers (threads of one process or separate processes) can share a database.
+ */
+export class Worker {
+  readonly id: string;
+  readonly #queue: JobQueue;
+  readonly #handlers: ReadonlyMap<string, JobHandler>;
+  readonly #concurrency: number;
+  readonly #leaseMs: number;
+  readonly #heartbeatMs: number;
+  readonly #pollMs: number;
+  readonly #backoff: BackoffPolicy;
+  readonly #logger: Logger;
+  readonly #random: () => number;
+  readonly #running = new Map<number, Running>();
+  #loop: Promise<void> | undefined;
+  #stopping = false;
+  #wake: (() => void) | undefined;
+  /** A wake-up arrived while the loop was busy (claiming): skip the next sleep. */
+  #wakePending = false;
+  #unlisten: Unlisten | undefined;
+
+  constructor(options: WorkerOptions) {
+    this.#queue = options.queue;
+    this.#handlers = checkHandlers(options.queue.kinds, options.handlers);
+    this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
+    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(this.#leaseMs / 3));
+    if (this.#heartbeatMs >= this.#leaseMs) {
+      throw new JobConfigurationError(`Worker heartbeat (${this.#heartbeatMs} ms) must be shorter than the lease (${this.#leaseMs} ms).`);
+    }
+    this.#pollMs = options.pollMs ?? 1_000;
+    this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ worker: this.id });
+    this.#random = options.random ?? Math.random;
+  }
+
+  get activeJobIds(): number[] {
+    return [...this.#running.keys()];
+  }
+
+  /** Start claiming. Fails if waiting jobs have a kind this program cannot run. */
+  async start(): Promise<void> {
+    if (this.#loop) return;
+    const unknown = await this.#queue.unknownPendingKinds();
+    if (unknown.length > 0) {
+      throw new JobConfigurationError(
+        `The queue holds jobs of kind ${unknown.map((k) => `"${k}"`).join(', ')} that this program has no handler for. ` +
+          'Run a matching aiqc version, or inspect them with `aiqc jobs list`.',
+      );
+    }
+    if (this.#queue.db.listen) {
+      try {
+        this.#unlisten = await this.#queue.db.listen(JOBS_NOTIFY_CHANNEL, () => this.#wakeUp());
+      } catch (error) {
+        // NOTIFY is only a latency hint; polling still finds every job.
+        this.#logger.warn({ err: describeError(error) }, 'could not LISTEN for job notifications; polling only');
+      }
+    }
+    this.#stopping = false;
+    this.#loop = this.#run();
+    this.#logger.info({ concurrency: this.#concurrency, kinds: [...this.#handlers.keys()] }, 'worker started');
+  }
+
+  /**
+   * Stop claiming, let running jobs finish for up to `graceMs`, then abort the rest and give
+   * them back to the queue (their attempt does not count) so another worker picks them up.
+   */
+  async stop(graceMs = 30_000): Promise<void> {
+    if (!this.#loop) return;
+    this.#stopping = true;
+    this.#wakeUp();
+    await this.#unlisten?.().catch(() => {});
+    this.#unlisten = undefined;
+    await this.#loop;
+    const pending = [...this.#running.values()];
+    if (pending.length > 0) {
+      this.#logger.info({ jobs: pending.map((r) => r.job.id), graceMs }, 'waiting for running jobs to finish');
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), graceMs);
+      });
+      const outcome = await Promise.race([Promise.all(pending.map((r) => r.done)).then(() => 'finished' as const), graceOver]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        for (const running of this.#running.values()) {
+          running.released = true;
+          running.stopTimers();
+          running.controller.abort(new WorkerStoppingError());
+          const released = await this.#queue.release(running.lease).catch((error: unknown) => {
+            this.#logger.error({ job_id: running.job.id, err: describeError(error) }, 'could not release job; its lease will expire and another worker will reclaim it');
+            return false;
+          });
+          this.#logger.warn({ job_id: running.job.id, released }, 'grace period over: job released to the queue');
+        }
+      }
+    }
+    this.#loop = undefined;
+    this.#logger.info('worker stopped');
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    if (wake) wake();
+    else this.#wakePending = true;
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    if (this.#wakePending) {
+      this.#wakePending = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = undefined;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (!this.#stopping) {
+      const free = this.#concurrency - this.#running.size;
+      let claimed: Job[] = [];
+      if (free > 0) {
+        try {
+          const reaped = await this.#queue.reapExpiredLeases();
+          if (reaped.requeued + reaped.dead > 0) this.#logger.warn(reaped, 'reclaimed jobs whose worker stopped heartbeating');
+          claimed = await this.#queue.claim(this.id, [...this.#handlers.keys()], free, this.#leaseMs);
+          failures = 0;
+        } catch (error) {
+          failures += 1;
+          this.#logger.error({ err: describeError(error) }, 'could not claim jobs; retrying');
+          await this.#sleep(Math.min(this.#pollMs * 2 ** failures, 30_000));
+          continue;
+        }
+        for (const job of claimed) this.#startJob(job);
+      }
+      if (this.#stopping) break;
+      // A full batch means more may be waiting: claim again as soon as a slot frees up.
+      if (claimed.length === 0 || this.#running.size >= this.#concurrency) await this.#sleep(this.#pollMs);
+    }
+  }
+
+  #startJob(job: Job): void {
+    const lease: Lease = { jobId: job.id, workerId: this.id, attempt: job.attempts };
+    const controller = new AbortController();
+    const running: Running = { job, lease, controller, released: false, done: Promise.resolve(), stopTimers: () => {} };
+    this.#running.set(job.id, running);
+    running.done = this.#execute(running).finally(() => {
+      this.#running.delete(job.id);
+      this.#wakeUp();
+    });
+  }
+
+  async #execute(running: Running): Promise<void> {
+    const { job, lease, controller } = running;
+    const handler = this.#handlers.get(job.kind);
+    const logger = this.#logger.child({ job_id: job.id, kind: job.kind, attempt: job.attempts });
+    let leaseLost = false;
+    const heartbeat = setInterval(() => {
+      this.#queue
+        .heartbeat(lease, this.#leaseMs)
+        .then((owned) => {
+          if (!owned && !leaseLost && !running.released) {
+            leaseLost = true;
+            running.stopTimers();
+            controller.abort(new LeaseLostError(job.id, this.id));
+          }
+        })
+        .catch((error: unknown) => logger.warn({ err: describeError(error) }, 'heartbeat failed; will try again'));
+    }, this.#heartbeatMs);
+    const timeoutMs = handler?.definition.timeoutMs;
+    const timeout = timeoutMs ? setTimeout(() => controller.abort(new JobTimeoutError(job.kind, timeoutMs)), timeoutMs) : undefined;
+    running.stopTimers = () => {
+      clearInterval(heartbeat);
+      if (timeout) clearTimeout(timeout);
+    };
+    try {
+      let result: unknown;
+      let failure: unknown;
+      try {
+        if (!handler) throw new PermanentJobError(`No handler for job kind "${job.kind}".`);
+        const parsed = handler.definition.payload.safeParse(job.payload);
+        if (!parsed.success) {
+          throw new PermanentJobError(`Stored payload does not match job kind "${job.kind}": ${parsed.error.message}`, { code: 'job_invalid_payload' });
+        }
+        logger.info('job started');
+        result = await handler.handle(parsed.data, {
+          jobId: job.id,
+          kind: job.kind,
+          attempt: job.attempts,
+          maxAttempts: job.maxAttempts,
+          signal: controller.signal,
+          progress: job.progress,
+          logger,
+          checkpoint: async (progress, sideEffect) => {
+            const owned = await this.#queue.saveProgress(lease, progress, sideEffect);
+            if (!owned) {
+              leaseLost = true;
+              const error = new LeaseLostError(job.id, this.id);
+              controller.abort(error);
+              throw error;
+            }
+          },
+        });
+      } catch (error) {
+        failure = error;
+      }
+      if (running.released) {
+        logger.info('job was released during shutdown; its outcome is left to the next attempt');
+        return;
+      }
+      if (leaseLost) {
+        logger.warn('lease lost: another worker owns this job now; discarding this attempt');
+        return;
+      }
+      if (failure === undefined) {
+        const owned = await this.#queue.complete(lease, result ?? null);
+        if (owned) logger.info('job done');
+        else logger.warn('job finished but its lease had been taken over; result discarded');
+        return;
+      }
+      const reason = controller.signal.aborted ? controller.signal.reason : failure;
+      const permanent = isPermanentJobError(reason);
+      const retryInMs = retryAfterMsOf(reason) ?? retryDelayMs(job.attempts, this.#backoff, this.#random);
+      const status = await this.#queue.fail(lease, { error: describeError(reason), permanent, retryInMs });
+      if (status === 'dead') logger.error({ err: describeError(reason) }, permanent ? 'job failed permanently' : 'job failed on its last attempt');
+      else if (status === 'queued') logger.warn({ err: describeError(reason), retry_in_ms: retryInMs }, 'job failed; will retry');
+      else logger.warn('job failed but its lease had been taken over; failure discarded');
+    } catch (error) {
+      // The database itself failed while recording the outcome: the lease will expire and the
+      // job will be reclaimed, so nothing is lost.
+      logger.error({ err: describeError(error) }, 'could not record the job outcome; it will be reclaimed when its lease expires');
+    } finally {
+      running.stopTimers();
+    }
+  }
+}
+
+/** Every defined kind has exactly one handler, and every handler a definition. */
+export function checkHandlers(kinds: readonly string[], handlers: readonly JobHandler[]): Map<string, JobHandler> {
+  const byKind = new Map<string, JobHandler>();
+  const problems: string[] = [];
+  for (const handler of handlers) {
+    if (byKind.has(handler.kind)) problems.push(`job kind "${handler.kind}" has two handlers`);
+    byKind.set(handler.kind, handler);
+    if (!kinds.includes(handler.kind)) problems.push(`handler for "${handler.kind}" has no job definition in the queue`);
+  }
+  for (const kind of kinds) if (!byKind.has(kind)) problems.push(`job kind "${kind}" has no handler`);
+  if (problems.length > 0) throw new JobConfigurationError(`Job handlers do not match job kinds: ${problems.join('; ')}.`);
+  return byKind;
+}

@@ -1,0 +1,77 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseConfigFromEnv, redactConnectionString } from '../../src/db/database.js';
+import { DatabaseConfigError } from '../../src/db/errors.js';
+import { migrateToLatest } from '../../src/db/migrations.js';
+import { ENGINES, createTestDatabase, type TestDatabase } from './test-databases.js';
+
+describe('databaseConfigFromEnv', () => {
+  it('defaults to ./data/aiqc.sqlite', () => {
+    const config = databaseConfigFromEnv({});
+    expect(config).toEqual({ engine: 'sqlite', path: expect.stringMatching(/[/\\]data[/\\]aiqc\.sqlite$/) });
+  });
+
+  it('puts the SQLite file under AIQC_DATA_DIR', () => {
+    expect(databaseConfigFromEnv({ AIQC_DATA_DIR: '/var/lib/aiqc' })).toEqual({ engine: 'sqlite', path: '/var/lib/aiqc/aiqc.sqlite' });
+  });
+
+  it('selects PostgreSQL from DATABASE_URL', () => {
+    expect(databaseConfigFromEnv({ DATABASE_URL: 'postgres://u:p@db:5432/aiqc', AIQC_DATA_DIR: '/x' })).toEqual({
+      engine: 'postgres',
+      connectionString: 'postgres://u:p@db:5432/aiqc',
+    });
+  });
+
+  it('rejects a DATABASE_URL for another engine, naming the variable and the fix', () => {
+    expect(() => databaseConfigFromEnv({ DATABASE_URL: 'mysql://db/aiqc' })).toThrow(DatabaseConfigError);
+    expect(() => databaseConfigFromEnv({ DATABASE_URL: 'mysql://db/aiqc' })).toThrow(/DATABASE_URL.*postgres:\/\//);
+    expect(() => databaseConfigFromEnv({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL is not a URL/);
+  });
+
+  it('never shows the password when describing a connection', () => {
+    expect(redactConnectionString('postgres://aiqc:s3cret@db:5432/aiqc')).not.toContain('s3cret');
+  });
+});
+
+describe.each(ENGINES)('migrations on %s', (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(engine, { migrate: false });
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it('creates every table, then applies nothing on a second run (also from a second connection)', async () => {
+    const first = await migrateToLatest(t.db);
+    expect(first.applied).toEqual(['0001_initial']);
+    const other = await t.openAnother();
+    const again = await migrateToLatest(other);
+    expect(again.applied).toEqual([]);
+    expect(again.known).toEqual(['0001_initial']);
+    const tables = (await t.db.kysely.introspection.getTables()).map((table) => table.name).sort();
+    expect(tables).toEqual(expect.arrayContaining(['box_folder_health', 'client_settings', 'jobs', 'qc_runs', 'webhook_deliveries']));
+  });
+
+  it('generates integer ids and round-trips epoch-ms times as numbers', async () => {
+    const at = Date.UTC(2026, 10, 23, 6, 27, 53, 123);
+    const a = await t.db.kysely
+      .insertInto('jobs')
+      .values({ kind: 'x', payload: '{}', status: 'queued', max_attempts: 1, attempts: 0, run_after: at, created_at: at, updated_at: at })
+      .returning(['id', 'run_after'])
+      .executeTakeFirstOrThrow();
+    const b = await t.db.kysely
+      .insertInto('jobs')
+      .values({ kind: 'x', payload: '{}', status: 'queued', max_attempts: 1, attempts: 0, run_after: at, created_at: at, updated_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(typeof a.id).toBe('number');
+    expect(b.id).toBeGreaterThan(a.id);
+    expect(a.run_after).toBe(at);
+    await sql`delete from jobs`.execute(t.db.kysely);
+  });
+
+  it('answers ping', async () => {
+    await expect(t.db.ping()).resolves.toBeUndefined();
+  });
+});
