@@ -23,7 +23,7 @@ export const pdfSource: Analysis<Uint8Array> = {
     if (size_bytes > settings.max_file_mb * 1e6) {
       throw new AssetUnreadableError(
         `${name} is ${(size_bytes / 1e6).toFixed(0)} MB, over the ${settings.max_file_mb} MB limit for PDF preflight; it was not opened, to protect the machine. ` +
-          'Send a smaller file (for example one PDF per section) or raise env.extensions.pdf.max_file_mb if such files are expected',
+          'Send a smaller file (for example one PDF per section) or raise the pdf.max_file_mb setting if such files are expected',
       );
     }
     const bytes = new Uint8Array(await readFile(ctx.asset.path, { signal: ctx.signal }));

@@ -66,7 +66,11 @@ export const pdfColorspace = defineCheck({
     const allowed = new Set(params.allowed);
     const verdicts = details.colors.map((c) => ({ c, ok: isAllowed(c, allowed) }));
     const bad = verdicts.filter((v) => v.ok === false).map((v) => v.c);
-    const measured = { colour_spaces: details.colors.map((c) => ({ name: c.label, model: c.model, pages: c.pages.length, uses: c.uses })), pages_examined: details.detail_pages };
+    const measured = {
+      colour_spaces: details.colors.map((c) => `${c.label} (${c.uses.join(', ')})`),
+      ...(bad.length > 0 ? { not_allowed: bad.map((c) => c.label) } : {}),
+      pages_examined: details.detail_pages,
+    };
     const expected = { allowed: params.allowed };
     const scope = coverage(details) + (details.content_read ? '' : ' (encrypted: judged from the resources only)');
     if (bad.length === 0) {
