@@ -260,3 +260,17 @@ export async function chromiumPdf(dir: string, name: string): Promise<string> {
   await run(process.env.CHROMIUM_PATH ?? 'chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--no-pdf-header-footer', `--print-to-pdf=${out}`, html], { timeout: 60_000 });
   return out;
 }
+
+/** Many A4 pages, each with its own 96×96 RGB image of random pixels (nothing shared or compressible). */
+export function manyImagePagesPdf(dir: string, name: string, pages: number): Promise<string> {
+  return ghostscript(
+    dir,
+    name,
+    `%!PS
+${A4_PS}
+/px 96 96 mul 3 mul string def
+1 1 ${pages} { pop ${BOXES_PS} 0 1 px length 1 sub { px exch rand 256 mod put } for
+  gsave 72 300 translate 200 200 scale 96 96 8 [96 0 0 -96 0 96] {px} false 3 colorimage grestore showpage } for
+`,
+  );
+}
