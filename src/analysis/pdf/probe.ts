@@ -83,7 +83,11 @@ export const pdfProbe: Analysis<ProbeResult<PdfDetails>> = {
     if (details.page_count !== doc.numPages) {
       details.notes.push(`the page tree lists ${details.page_count} pages where a viewer finds ${doc.numPages}; the file may be damaged`);
     }
-    if (details.page_count === 0) throw new AssetUnreadableError('the PDF has no pages: export it again');
+    if (details.page_count === 0) {
+      throw new AssetUnreadableError(
+        doc.numPages > 0 ? `the PDF's page tree is damaged (a viewer guesses ${doc.numPages} page${doc.numPages === 1 ? '' : 's'}, its structure lists none): export it again` : 'the PDF has no pages: export it again',
+      );
+    }
     return { format: 'pdf', info: infoOf(details), details };
   },
 };
@@ -125,7 +129,9 @@ function round1(n: number): number {
 export const pdfThumbnail: Analysis<Buffer | undefined> = {
   id: 'pdf.thumbnail',
   async compute(ctx: AnalysisContext) {
-    await ctx.get(pdfProbe); // never render what the probe refused
+    const { details } = await ctx.get(pdfProbe); // never render what the probe refused
+    // pdf.js would inflate the whole stream to draw it: no thumbnail beats an exhausted machine.
+    if (details.oversized_pages.includes(1)) return undefined;
     const doc = await ctx.get(pdfDocument);
     const settings = pdfSettings(ctx.env);
     return renderPageJpeg(doc, 1, { maxSide: settings.thumbnail_px, maxPixels: ctx.env.maxPixels, signal: ctx.signal });

@@ -10,6 +10,7 @@
  */
 import type {
   PDFObject} from 'pdf-lib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import {
   decodePDFRawStream,
   PDFArray,
@@ -128,6 +129,8 @@ export interface PdfStructure {
   /** The PDF/X version the file claims (Info GTS_PDFXVersion or the OutputIntent), if any. */
   pdfx?: string;
   encryption?: PdfEncryption;
+  /** Pages whose content decodes past MAX_DECODED_STREAM_BYTES: not examined, not rendered. */
+  oversized_pages: number[];
   /** True when content streams were read; false for encrypted files (pdf-lib cannot decrypt). */
   content_read: boolean;
   /** What limited or could not be read, in words (shown in check messages). */
@@ -170,6 +173,7 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
   const fonts = new Map<string, PdfFont>();
   const images: PdfImage[] = [];
   const colors = new Map<string, PdfColorSpaceUse>();
+  const oversized: number[] = [];
   const addColor = (use: ColorUse, page: number, how: string) => {
     const label = colorLabel(use);
     const found = colors.get(label) ?? { ...use, label, pages: [], uses: [] };
@@ -198,10 +202,17 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
       for (const [use, how] of declaredColors(ctx, resources)) addColor(use, pageNo, how);
       continue;
     }
-    const content = pageContent(ctx, page, notes, pageNo);
+    const content = pageContent(ctx, page);
     if (!content) continue;
+    if ('problem' in content) {
+      if (content.problem === 'too-large') {
+        oversized.push(pageNo);
+        notes.push(`page ${pageNo}: its content decodes to more than ${MAX_DECODED_STREAM_BYTES / 1024 / 1024} MB and was not examined (a damaged or hostile file)`);
+      } else notes.push(`page ${pageNo}: its content stream could not be decoded`);
+      continue;
+    }
     const host = makeHost(ctx);
-    const found = readContent(content, resources, host, options.contentLimits ?? DEFAULT_CONTENT_LIMITS);
+    const found = readContent(content.bytes, resources, host, options.contentLimits ?? DEFAULT_CONTENT_LIMITS);
     if (found.truncated) notes.push(`page ${pageNo}: ${found.truncated}`);
     for (const { use, op } of found.colors) addColor(use, pageNo, colorHow(op));
     for (const img of found.images) images.push(placedImage(img, pageNo, pageBoxes));
@@ -221,6 +232,7 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
     ...(pdfx ? { pdfx } : {}),
     ...(encryption ? { encryption } : {}),
     content_read: contentRead,
+    oversized_pages: oversized,
     notes,
   };
 }
@@ -322,21 +334,28 @@ function describeFont(ctx: PDFContext, font: PDFDict, key: string, pageNo: numbe
 
 // ---- content ----------------------------------------------------------------------------
 
-function pageContent(ctx: PDFContext, page: PDFPage, notes: string[], pageNo: number): Uint8Array | undefined {
+/** Decoded content larger than this is not read: a few KB of Flate can inflate to gigabytes. */
+export const MAX_DECODED_STREAM_BYTES = 64 * 1024 * 1024;
+
+type Decoded = { bytes: Uint8Array } | { problem: 'too-large' | 'undecodable' };
+
+function pageContent(ctx: PDFContext, page: PDFPage): Decoded | undefined {
   const contents = ctx.lookup(page.node.get(PDFName.of('Contents')));
   const streams: PDFObject[] = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
   const parts: Uint8Array[] = [];
+  let total = 0;
   for (const s of streams) {
     const stream = ctx.lookup(s);
     if (!(stream instanceof PDFStream)) continue;
-    const data = streamBytes(stream);
-    if (data) parts.push(data);
-    else notes.push(`page ${pageNo}: a content stream could not be decoded`);
+    const decoded = streamBytes(ctx, stream);
+    if ('problem' in decoded) return decoded;
+    total += decoded.bytes.length + 1;
+    if (total > MAX_DECODED_STREAM_BYTES) return { problem: 'too-large' };
+    parts.push(decoded.bytes);
   }
   if (parts.length === 0) return undefined;
-  if (parts.length === 1) return parts[0];
+  if (parts.length === 1) return { bytes: parts[0]! };
   // Streams of one page are read as one, separated by white space (ISO 32000-1 §7.8.2).
-  const total = parts.reduce((n, p) => n + p.length + 1, 0);
   const joined = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {
@@ -344,15 +363,26 @@ function pageContent(ctx: PDFContext, page: PDFPage, notes: string[], pageNo: nu
     at += p.length;
     joined[at++] = 0x0a;
   }
-  return joined;
+  return { bytes: joined };
 }
 
-function streamBytes(stream: PDFStream): Uint8Array | undefined {
+function streamBytes(ctx: PDFContext, stream: PDFStream): Decoded {
   try {
-    if (stream instanceof PDFRawStream) return decodePDFRawStream(stream).decode();
-    return stream.getContents();
-  } catch {
-    return undefined;
+    if (!(stream instanceof PDFRawStream)) return { bytes: stream.getContents() };
+    const filter = ctx.lookup(stream.dict.get(PDFName.of('Filter')));
+    const filters = filter instanceof PDFArray ? filter.asArray().map((f) => nameOf(ctx, f)) : filter ? [nameOf(ctx, filter)] : [];
+    if (filters.length === 0) return { bytes: stream.contents };
+    const parms = asDict(ctx, stream.dict.get(PDFName.of('DecodeParms')));
+    const predictor = numberOf(ctx, parms?.get(PDFName.of('Predictor'))) ?? 1;
+    if (filters.length === 1 && (filters[0] === 'FlateDecode' || filters[0] === 'Fl') && predictor <= 1) {
+      // zlib with a ceiling (a Flate bomb stops at the limit), and tolerant of a truncated
+      // stream the way viewers are (SYNC_FLUSH returns what inflated so far).
+      return { bytes: inflateSync(stream.contents, { maxOutputLength: MAX_DECODED_STREAM_BYTES, finishFlush: zlibConstants.Z_SYNC_FLUSH }) };
+    }
+    const bytes = decodePDFRawStream(stream).decode();
+    return bytes.length > MAX_DECODED_STREAM_BYTES ? { problem: 'too-large' } : { bytes };
+  } catch (err) {
+    return { problem: (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'too-large' : 'undecodable' };
   }
 }
 
@@ -387,7 +417,16 @@ function makeHost(ctx: PDFContext): ContentHost<PDFDict | undefined> {
         const matrix = matrixOf(ctx, dict.get(PDFName.of('Matrix')));
         // A form without resources uses its parent's (ISO 32000-1 §7.8.3, tolerated by readers).
         const formRes = asDict(ctx, dict.get(PDFName.of('Resources'))) ?? res;
-        return { kind: 'form', key, matrix, resources: formRes, content: () => streamBytes(xo) };
+        return {
+          kind: 'form',
+          key,
+          matrix,
+          resources: formRes,
+          content: () => {
+            const decoded = streamBytes(ctx, xo);
+            return 'bytes' in decoded ? decoded.bytes : undefined;
+          },
+        };
       }
       return undefined;
     },

@@ -28,6 +28,8 @@ export interface PdfTextPage {
   items: PdfTextItem[];
   /** The page's items joined: spaces between items, newlines at line ends. */
   text: string;
+  /** Why this page's text was not read (its content is too large to decode safely). */
+  skipped?: string;
 }
 
 export interface PdfTextLayer {
@@ -40,13 +42,18 @@ export interface PdfTextLayer {
 export const pdfText: Analysis<PdfTextLayer> = {
   id: 'pdf.text',
   async compute(ctx) {
-    await ctx.get(pdfProbe); // unreadable files fail here with the probe's message
+    const { details } = await ctx.get(pdfProbe); // unreadable files fail here with the probe's message
     const doc = await ctx.get(pdfDocument);
+    const oversized = new Set(details.oversized_pages);
     const { max_detail_pages } = pdfSettings(ctx.env);
     const count = Math.min(doc.numPages, max_detail_pages);
     const pages: PdfTextPage[] = [];
     for (let n = 1; n <= count; n++) {
       if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('aborted');
+      if (oversized.has(n)) {
+        pages.push({ page: n, width_pt: 0, height_pt: 0, items: [], text: '', skipped: 'its content is too large to read safely' });
+        continue;
+      }
       const page = await doc.getPage(n);
       try {
         const viewport = page.getViewport({ scale: 1 });

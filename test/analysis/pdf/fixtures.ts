@@ -274,3 +274,35 @@ ${A4_PS}
 `,
   );
 }
+
+/**
+ * A page whose content stream is a Flate "bomb": `inflatedMb` MB of spaces and one image
+ * draw, deflated to a few hundred KB. Deflated in 1 MB chunks so the test never holds it whole.
+ */
+export async function flateBombPdf(dir: string, name: string, inflatedMb: number): Promise<string> {
+  const { createDeflate } = await import('node:zlib');
+  const deflate = createDeflate({ level: 9 });
+  const chunks: Buffer[] = [];
+  deflate.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => deflate.on('end', resolve));
+  const spaces = Buffer.alloc(1024 * 1024, 0x20);
+  for (let i = 0; i < inflatedMb; i++) if (!deflate.write(spaces)) await new Promise((r) => deflate.once('drain', r));
+  deflate.end(Buffer.from('\n0 0 0 1 k 0 0 100 100 re f\n'));
+  await done;
+  const doc = await PDFDocument.create();
+  const page = doc.addPage(A4);
+  const raw = doc.context.stream(Buffer.concat(chunks), { Filter: 'FlateDecode' });
+  page.node.set(PDFName.of('Contents'), doc.context.register(raw));
+  return save(doc, dir, name);
+}
+
+/** An A4 page whose content stream is `content`, deflated, optionally cut to a fraction of its bytes. */
+export async function rawContentPdf(dir: string, name: string, content: string, opts: { keepFraction?: number } = {}): Promise<string> {
+  const { deflateSync } = await import('node:zlib');
+  const deflated = deflateSync(Buffer.from(content, 'latin1'));
+  const kept = deflated.subarray(0, Math.floor(deflated.length * (opts.keepFraction ?? 1)));
+  const doc = await PDFDocument.create();
+  const page = doc.addPage(A4);
+  page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(kept, { Filter: 'FlateDecode' })));
+  return save(doc, dir, name);
+}

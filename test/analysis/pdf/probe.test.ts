@@ -188,6 +188,27 @@ describe('bad PDFs give a clear reason', () => {
   });
 });
 
+describe('a Flate bomb in a content stream', () => {
+  it('stops inflating at the limit, says which page, and draws no thumbnail', async () => {
+    const path = await fx.flateBombPdf(dir, 'bomb.pdf', 200);
+    const { details } = await probe(path);
+    expect(details.oversized_pages).toEqual([1]);
+    expect(details.notes.join(' ')).toMatch(/page 1: its content decodes to more than 64 MB and was not examined/);
+    expect(await withAnalyses(path, (get) => get(pdfThumbnail))).toBeUndefined();
+    const text = await withAnalyses(path, (get) => get(pdfText));
+    expect(text.pages[0]).toMatchObject({ items: [], skipped: expect.stringMatching(/too large/) });
+  });
+
+  it('reads a truncated Flate stream as far as it goes, as viewers do', async () => {
+    // Pseudo-random widths keep the stream from compressing to nothing, so the cut lands mid-way.
+    const body = Array.from({ length: 3000 }, (_, i) => `q 0 0 1 0 k ${(i * 7919) % 500} ${(i * 104729) % 700} 10 10 re f Q`).join('\n');
+    const path = await fx.rawContentPdf(dir, 'cut-stream.pdf', `${body}\n1 0 0 rg 0 0 5 5 re f`, { keepFraction: 0.5 });
+    const { details } = await probe(path);
+    expect(details.colors.map((c) => c.label)).toEqual(['DeviceCMYK']);
+    expect(details.oversized_pages).toEqual([]);
+  });
+});
+
 describe('a 2000-page PDF', () => {
   it('reads every page box but walks only max_detail_pages pages, and says so', async () => {
     const path = await fx.manyPagesPdf(dir, 'catalogue.pdf', 2000);
