@@ -41,14 +41,16 @@ const sizeSchema = z.string().transform((text, ctx): AllowedSize => {
   return { label: `${m[1]}x${m[2]}${m[3]}`, width_mm: Number(m[1]) * f, height_mm: Number(m[2]) * f };
 });
 
-/** The finished size: TrimBox, or the CropBox (which defaults to the MediaBox) when there is none. */
+/**
+ * The finished size as displayed: TrimBox, or the CropBox (which defaults to the MediaBox)
+ * when there is none, turned by the page's /Rotate.
+ */
 export function trimSizeMm(p: PdfPageBoxes): { width_mm: number; height_mm: number; from: string } {
   const box = p.trim ?? p.crop;
-  return {
-    width_mm: mm((box.x1 - box.x0) * p.user_unit),
-    height_mm: mm((box.y1 - box.y0) * p.user_unit),
-    from: p.trim ? 'TrimBox' : p.crop === p.media ? 'MediaBox' : 'CropBox',
-  };
+  const w = mm((box.x1 - box.x0) * p.user_unit);
+  const h = mm((box.y1 - box.y0) * p.user_unit);
+  const turned = p.rotate === 90 || p.rotate === 270;
+  return { width_mm: turned ? h : w, height_mm: turned ? w : h, from: p.trim ? 'TrimBox' : p.crop === p.media ? 'MediaBox' : 'CropBox' };
 }
 
 export const pdfPageSize = defineCheck({

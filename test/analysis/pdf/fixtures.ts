@@ -50,9 +50,13 @@ export async function trimmedPdf(dir: string, name: string, trim: [number, numbe
 }
 
 /** A page with no TrimBox/BleedBox: size from the MediaBox, bleed 0. */
-export async function plainPdf(dir: string, name: string, size: [number, number], pages = 1): Promise<string> {
+export async function plainPdf(dir: string, name: string, size: [number, number], pages = 1, opts: { rotate?: number } = {}): Promise<string> {
   const doc = await PDFDocument.create();
-  for (let i = 0; i < pages; i++) doc.addPage(size).drawRectangle({ x: 20, y: 20, width: 100, height: 100, color: cmyk(0, 0, 0, 1) });
+  for (let i = 0; i < pages; i++) {
+    const page = doc.addPage(size);
+    page.drawRectangle({ x: 20, y: 20, width: 100, height: 100, color: cmyk(0, 0, 0, 1) });
+    if (opts.rotate) page.setRotation(degrees(opts.rotate));
+  }
   return save(doc, dir, name);
 }
 

@@ -159,6 +159,9 @@ describe('text layer (pdfText) and thumbnail', () => {
     const meta = await sharp(jpeg!).metadata();
     expect(meta.format).toBe('jpeg');
     expect(Math.max(meta.width!, meta.height!)).toBe(480);
+    // Something was drawn: the cream background and the placed images differ.
+    const stats = await sharp(jpeg!).stats();
+    expect(stats.channels[0]!.stdev).toBeGreaterThan(10);
   });
 });
 

@@ -136,6 +136,10 @@ describe('params', () => {
     expect(await run({ allowed: ['letter'], allow_rotated: false })).toBe('fail');
     expect(await run({ allowed: ['216x279mm'], tolerance_mm: 0.5 })).toBe('pass');
     expect(await run({ allowed: ['217x279mm'], tolerance_mm: 0.5 })).toBe('fail');
+    // A portrait MediaBox shown landscape through /Rotate 90 is a landscape page.
+    const turned = await fx.plainPdf(dir, 'rotated.pdf', fx.LETTER, 1, { rotate: 90 });
+    const strict = await runPdf(turned, [{ id: 'pdf.page_size', params: { allowed: ['11x8.5in'], allow_rotated: false } }]);
+    expect(checkOf(strict, 'pdf.page_size').status).toBe('pass');
     expect(parse('pdf.page_size', { allowed: ['A4 please'] }).error?.issues[0]?.message).toMatch(/not a page size: write e.g. "210x297mm"/);
   });
 
