@@ -562,14 +562,15 @@ function placedImage(img: ReturnType<typeof readContent>['images'][number], page
   const crop = boxes.crop;
   const cw = crop.x1 - crop.x0;
   const ch = crop.y1 - crop.y0;
+  // The visible part only (evidence boxes are 0..1 of the page); none for an image off the page.
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  const left = clamp((Math.min(...xs) - crop.x0) / cw);
+  const right = clamp((Math.max(...xs) - crop.x0) / cw);
+  const top = clamp((crop.y1 - Math.max(...ys)) / ch);
+  const bottom = clamp((crop.y1 - Math.min(...ys)) / ch);
   const box =
-    boxes.rotate === 0 && cw > 0 && ch > 0
-      ? {
-          x: round4((Math.min(...xs) - crop.x0) / cw),
-          y: round4((crop.y1 - Math.max(...ys)) / ch),
-          w: round4((Math.max(...xs) - Math.min(...xs)) / cw),
-          h: round4((Math.max(...ys) - Math.min(...ys)) / ch),
-        }
+    boxes.rotate === 0 && cw > 0 && ch > 0 && right > left && bottom > top
+      ? { x: round4(left), y: round4(top), w: round4(right - left), h: round4(bottom - top) }
       : undefined;
   return {
     page,

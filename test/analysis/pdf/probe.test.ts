@@ -89,6 +89,15 @@ describe('cross-checked against poppler', () => {
     expect(rgbImage!.ppi).toBeCloseTo(152.4, 0);
   });
 
+  it('clips an image that runs off the page to its visible part', async () => {
+    // 100 mm wide, its left edge 50 mm beyond the 216 mm crop box's left edge.
+    const path = await fx.imagesPdf(dir, 'off-page.pdf', [{ kind: 'cmyk', px: [1200, 600], mm: [100, 50], at: [-53, 10] }]);
+    const [image] = (await probe(path)).details.images;
+    expect(image!.box!.x).toBe(0);
+    expect(image!.box!.w).toBeCloseTo(50 / 216, 3);
+    expect(image!.ppi).toBeCloseTo(304.8, 0);
+  });
+
   it.each(['images', 'fonts', 'noBleedBox', 'letter', 'encOwner', 'chromium'])('boxes of %s match pdfinfo -box', async (key) => {
     const path = files[key]!;
     const { details } = await probe(path);
