@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { cmyk, degrees, type PDFArray, PDFDocument, PDFName, PDFNumber, PDFOperator, PDFOperatorNames as Op, rgb, StandardFonts, type PDFPage } from 'pdf-lib';
+import { cmyk, degrees, type PDFArray, PDFDict, PDFDocument, PDFName, PDFString, PDFNumber, PDFOperator, PDFOperatorNames as Op, rgb, StandardFonts, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
 
 const run = promisify(execFile);
@@ -308,5 +308,19 @@ export async function rawContentPdf(dir: string, name: string, content: string, 
   const doc = await PDFDocument.create();
   const page = doc.addPage(A4);
   page.node.set(PDFName.of('Contents'), doc.context.register(doc.context.stream(kept, { Filter: 'FlateDecode' })));
+  return save(doc, dir, name);
+}
+
+/** A PDF/X-style file: an OutputIntent (GTS_PDFX, FOGRA39, a 4-component profile stream) and the Info claim. */
+export async function outputIntentPdf(dir: string, name: string): Promise<string> {
+  const doc = await PDFDocument.create();
+  addTrimmedPage(doc, A4, 3);
+  const ctx = doc.context;
+  // Not a real ICC profile: the probe reads only the stream's /N, never the profile bytes.
+  const profile = ctx.register(ctx.stream(new Uint8Array(128), { N: 4 }));
+  const intent = ctx.obj({ Type: 'OutputIntent', S: 'GTS_PDFX', OutputConditionIdentifier: PDFString.of('FOGRA39'), RegistryName: PDFString.of('http://www.color.org'), DestOutputProfile: profile });
+  doc.catalog.set(PDFName.of('OutputIntents'), ctx.obj([intent]));
+  const info = ctx.lookup(ctx.trailerInfo.Info);
+  if (info instanceof PDFDict) info.set(PDFName.of('GTS_PDFXVersion'), PDFString.of('PDF/X-1:2001'));
   return save(doc, dir, name);
 }

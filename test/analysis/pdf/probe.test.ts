@@ -142,6 +142,13 @@ describe('colour spaces', () => {
 });
 
 describe('encryption and versions', () => {
+  it('reads the OutputIntent and the PDF/X claim', async () => {
+    const { details, info } = await probe(await fx.outputIntentPdf(dir, 'pdfx.pdf'));
+    expect(details.output_intents).toEqual([{ subtype: 'GTS_PDFX', condition_identifier: 'FOGRA39', registry: 'http://www.color.org', profile_components: 4 }]);
+    expect(details.pdfx).toBe('PDF/X-1:2001');
+    expect(info).toMatchObject({ output_intent: 'FOGRA39', pdfx: 'PDF/X-1:2001' });
+  });
+
   it('reads the permissions of an owner-password PDF and says content was not read', async () => {
     const { details } = await probe(files.encOwner!);
     expect(details.encryption).toMatchObject({ filter: 'Standard', revision: 3, key_bits: 128, permissions: { print: false, modify: false } });
