@@ -2,5 +2,6 @@
 import type { KindHandler } from '../qc/types.js';
 import { audioKind, videoKind } from './av/index.js';
 import { imageKind } from './image.js';
+import { pdfKind } from './pdf/index.js';
 
-export const builtinKindHandlers: KindHandler[] = [imageKind, videoKind, audioKind];
+export const builtinKindHandlers: KindHandler[] = [imageKind, videoKind, audioKind, pdfKind];

@@ -8,10 +8,12 @@ import { audioChecks } from './audio/index.js';
 import { fileChecks } from './file/index.js';
 import { imageChecks } from './image/index.js';
 import { videoChecks } from './video/index.js';
+import { pdfChecks } from './pdf/index.js';
 
 export const builtinChecks: CheckDefinition<never>[] = [
   ...(fileChecks as CheckDefinition<never>[]),
   ...(imageChecks as CheckDefinition<never>[]),
   ...(videoChecks as CheckDefinition<never>[]),
   ...(audioChecks as CheckDefinition<never>[]),
+  ...(pdfChecks as CheckDefinition<never>[]),
 ];
