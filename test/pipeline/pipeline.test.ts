@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listFolderHealth } from '../../src/db/box-folder-health.js';
 import { listQcRuns } from '../../src/db/qc-runs.js';
-import { writeDocxSample, writeImageSample, type DemoSample } from '../../src/demo/samples.js';
+import { writeDocxSample, writeImageSample, writePdfSample, writeVideoSample, type DemoSample } from '../../src/demo/samples.js';
 import { Worker } from '../../src/jobs/worker.js';
 import { createBoxQcFileHandler, type BoxQcResult } from '../../src/pipeline/job.js';
 import { ENGINES } from '../db/test-databases.js';
@@ -19,7 +19,11 @@ interface AssetCase {
 }
 
 /** One line per asset family on main; add video and PDF (writeVideoSample, writePdfSample) as they land. */
-const ASSET_CASES: AssetCase[] = [{ kind: 'image', make: (dir) => writeImageSample(dir, 'key visual 1080.jpg') }];
+const ASSET_CASES: AssetCase[] = [
+  { kind: 'image', make: (dir) => writeImageSample(dir, 'key visual 1080.jpg') },
+  { kind: 'video', make: (dir) => writeVideoSample(dir, process.env.FFMPEG_PATH ?? 'ffmpeg', 'spot 720p.mp4') },
+  { kind: 'pdf', make: (dir) => writePdfSample(dir, 'flyer A4.pdf') },
+];
 
 let samplesDir: string;
 beforeAll(async () => {
