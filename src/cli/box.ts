@@ -13,6 +13,8 @@ export interface WebhookHealth {
   folderId: string;
   lastDeliveryAt?: string;
   missedCount: number;
+  /** Box deleted this folder's webhook (WEBHOOK.DELETED, after 30 days without a 2xx). */
+  webhookDeletedAt?: string;
 }
 
 export interface BoxCommandDeps {
@@ -326,6 +328,14 @@ async function runDoctor(deps: BoxCommandDeps, rawUrl: string | undefined): Prom
             detail: `last delivery ${health.lastDeliveryAt ?? 'never'}, ${health.missedCount} uploads found by the sweeper without a webhook`,
             ...(health.missedCount > 0 && { fix: 'check the webhook address is reachable from Box and answers 2xx within 30 s' }),
           });
+          if (health.webhookDeletedAt) {
+            report({
+              ok: false,
+              label: `webhook for folder ${health.folderId}`,
+              detail: `Box deleted it at ${health.webhookDeletedAt} (no successful delivery for 30 days)`,
+              fix: 'make the webhook address reachable, then run aiqc box register-all-clients URL',
+            });
+          }
         }
       } catch (err) {
         report({ ok: false, label: 'webhook delivery health', detail: describeError(err), fix: 'check the job database (aiqc migrate)' });

@@ -22,6 +22,7 @@ import { registerMigrateCommand } from './migrate.js';
 import { BoxClient, boxSettingsFromEnv } from '../box/index.js';
 import { listFolderHealth, openDatabase } from '../db/index.js';
 import { registerBoxCommands } from './box.js';
+import { registerServeCommands } from './serve.js';
 
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = 0;
@@ -60,6 +61,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     configuredDefault: async (clientId) => (await getRuntime()).clients.get(clientId)?.default_profile,
   });
 
+  registerServeCommands(program, { env: process.env });
+
   let box: BoxClient | undefined;
   registerBoxCommands(program, {
     box: () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(process.env) })),
@@ -78,6 +81,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
           folderId: h.folderId,
           missedCount: h.missedCount,
           ...(h.lastDeliveryAt !== null ? { lastDeliveryAt: new Date(h.lastDeliveryAt).toISOString() } : {}),
+          ...(h.webhookDeletedAt !== null ? { webhookDeletedAt: new Date(h.webhookDeletedAt).toISOString() } : {}),
         }));
       } finally {
         await db.close();

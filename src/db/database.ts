@@ -55,6 +55,12 @@ export interface Db {
   readonly capabilities: DatabaseCapabilities;
   /** Where the data lives, safe to log (no password). */
   readonly description: string;
+  /**
+   * The PostgreSQL schema the connection's search_path names, when one was set. The migrator
+   * must be told it: Kysely decides whether its own bookkeeping tables exist by looking in
+   * every schema, so another schema's tables would otherwise count as ours.
+   */
+  readonly schema?: string;
   /** Subscribe to notifications on a channel; only where `capabilities.notify`. */
   readonly listen?: (channel: string, onNotify: (payload: string) => void) => Promise<Unlisten>;
   /** Throws when the database cannot answer a trivial query. */
@@ -200,6 +206,7 @@ function openPostgres(config: Extract<DatabaseConfig, { engine: 'postgres' }>): 
     kysely,
     capabilities: { skipLocked: true, autoIncrement: 'identity', notify: true },
     description,
+    ...(config.searchPath ? { schema: config.searchPath } : {}),
     async listen(channel, onNotify) {
       const client = new pg.Client(poolConfig);
       client.on('error', () => {});

@@ -115,7 +115,7 @@ export interface MigrationOutcome {
 export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
   const set = migrations(db.capabilities);
   const provider: MigrationProvider = { getMigrations: async () => set };
-  const migrator = new Migrator({ db: db.kysely, provider });
+  const migrator = new Migrator({ db: db.kysely, provider, ...(db.schema ? { migrationTableSchema: db.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

@@ -99,7 +99,7 @@ export async function runQc(input: QcInput, deps: QcDeps): Promise<QcReport> {
       severity: readableCheck.severity,
       ...(readableCheck.weight !== undefined ? { weight: readableCheck.weight } : {}),
       status: unreadable ? 'fail' : 'pass',
-      message: unreadable ?? `${asset.sniff.format.toUpperCase()} ${asset.sniff.kind} read successfully`,
+      message: unreadable ?? `${readableName(probe?.format ?? asset.sniff.format, asset.sniff.kind)} read successfully`,
       measured: { kind: asset.sniff.kind, format: probe?.format ?? asset.sniff.format },
       duration_ms: Math.round(performance.now() - readableStart),
     });
@@ -232,6 +232,11 @@ function skippedResult(rc: ResolvedCheck, name: string, message: string, elapsed
 
 function errorResult(rc: ResolvedCheck, name: string, message: string, elapsed: number): CheckResult {
   return { id: rc.id, name, severity: rc.severity, ...(rc.weight !== undefined ? { weight: rc.weight } : {}), status: 'error', message, duration_ms: Math.round(elapsed) };
+}
+
+/** "MP4 video", "PNG image", but just "PDF" where the format is the kind. */
+function readableName(format: string, kind: string): string {
+  return format.toLowerCase() === kind ? format.toUpperCase() : `${format.toUpperCase()} ${kind}`;
 }
 
 function article(word: string): string {

@@ -135,9 +135,9 @@ table{width:100%;border-collapse:collapse;table-layout:fixed}th,td{text-align:le
 th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
 td.status{white-space:nowrap;font-weight:700}td.status::before{content:"";display:inline-block;width:10px;height:10px;border-radius:50%;background:currentColor;margin-right:6px;vertical-align:baseline}
 .check-id{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--muted)}.sev{font-size:11px;color:var(--muted);text-transform:uppercase}
-dl{margin:0;display:grid;grid-template-columns:minmax(0,max-content) minmax(6ch,1fr);gap:2px 10px}dt{color:var(--muted);overflow-wrap:break-word}dd{margin:0;overflow-wrap:anywhere}
+dl{margin:0;display:grid;grid-template-columns:minmax(0,max-content) minmax(6ch,1fr);gap:2px 10px}dt{color:var(--muted);overflow-wrap:break-word}dd{margin:0;overflow-wrap:break-word;min-width:0}
 col.c-status{width:92px}col.c-check{width:170px}col.c-finding{width:36%}
-.evidence{margin-top:8px}.evidence ul{margin:4px 0;padding-left:18px}.still{display:inline-block;margin:4px 8px 4px 0;max-width:200px}.still img{max-width:200px;border:1px solid var(--line);border-radius:4px}
+.evidence{margin-top:8px}.evidence ul{margin:4px 0;padding-left:18px}.still{display:inline-block;margin:4px 8px 4px 0;max-width:100%}.still img{max-width:min(100%,440px);max-height:220px;border:1px solid var(--line);border-radius:4px}
 figure{margin:6px 0}figcaption{font-size:12px;color:var(--muted)}.plot svg{width:100%;max-width:640px;height:auto;border:1px solid var(--line);border-radius:4px;background:#fff}
 .plot .band{fill:#2da44e22;stroke:#2da44e66}.plot .line{fill:none;stroke:#0969da;stroke-width:1.5}.plot .axis{stroke:#8c959f}.plot .tick{font-size:10px;fill:var(--muted)}
 .info dl{grid-template-columns:repeat(2,max-content 1fr)}

@@ -35,7 +35,7 @@ interface RunResult {
   exitCode: number;
 }
 
-async function run(args: string[], options: { clients?: ClientConfig[]; env?: Record<string, string | undefined>; box?: () => BoxClient } = {}): Promise<RunResult> {
+async function run(args: string[], options: { clients?: ClientConfig[]; env?: Record<string, string | undefined>; box?: () => BoxClient; webhookHealth?: BoxCommandDeps['webhookHealth'] } = {}): Promise<RunResult> {
   const out: string[] = [];
   const err: string[] = [];
   let exitCode = 0;
@@ -56,6 +56,7 @@ async function run(args: string[], options: { clients?: ClientConfig[]; env?: Re
     setExitCode: (code) => {
       exitCode = code;
     },
+    ...(options.webhookHealth ? { webhookHealth: options.webhookHealth } : {}),
   };
   const program = new Command().exitOverride();
   registerBoxCommands(program, deps);
@@ -205,6 +206,19 @@ describe('aiqc box doctor', () => {
     expect(result.out).toContain('✗ webhook signing keys set — BOX_WEBHOOK_PRIMARY_KEY is not set');
     expect(result.out).toContain('Manage signature keys');
     expect(result.out).toContain('✗ webhook address is HTTPS on port 443');
+  });
+
+  it('shows webhook health: missed deliveries and a webhook Box deleted', async () => {
+    await deleteAllWebhooks();
+    await run(['box', 'register-all-clients', URL_A], { clients: [diageo()] });
+    const result = await run(['box', 'doctor', URL_A], {
+      clients: [diageo()],
+      webhookHealth: async () => [{ folderId: seed.incoming.id, missedCount: 2, lastDeliveryAt: '2026-11-20T10:00:00.000Z', webhookDeletedAt: '2026-11-22T09:00:00.000Z' }],
+    });
+    expect(result.out).toContain(`✗ webhook deliveries for folder ${seed.incoming.id} — last delivery 2026-11-20T10:00:00.000Z, 2 uploads found by the sweeper without a webhook`);
+    expect(result.out).toContain(`✗ webhook for folder ${seed.incoming.id} — Box deleted it at 2026-11-22T09:00:00.000Z`);
+    expect(result.out).toContain('aiqc box register-all-clients URL');
+    expect(result.exitCode).toBe(1);
   });
 
   it('reports missing credentials and a missing ffmpeg without crashing', async () => {

@@ -1,0 +1,449 @@
+/**
+ * A PDF content-stream reader: just enough of ISO 32000-1 §7.8 / §8 to know where images are
+ * placed (the current transformation matrix at each `Do`/inline image), which colour spaces
+ * are set (`cs`/`CS`, `rg`/`k`/`g`…, shadings) and which fonts are selected (`Tf`).
+ *
+ * Pure: it reads bytes and asks its caller (`ContentHost`) to resolve resource names, so it
+ * knows nothing about the PDF library underneath and is tested on hand-written streams.
+ */
+
+export type Matrix = [number, number, number, number, number, number];
+
+export const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
+
+/** m × n in PDF's row-vector convention: apply m first, then n. */
+export function multiply(m: Matrix, n: Matrix): Matrix {
+  return [
+    m[0] * n[0] + m[1] * n[2],
+    m[0] * n[1] + m[1] * n[3],
+    m[2] * n[0] + m[3] * n[2],
+    m[2] * n[1] + m[3] * n[3],
+    m[4] * n[0] + m[5] * n[2] + n[4],
+    m[4] * n[1] + m[5] * n[3] + n[5],
+  ];
+}
+
+/** A token of content-stream syntax. Strings keep no value: nothing here needs text. */
+export type Operand =
+  | { t: 'num'; v: number }
+  | { t: 'name'; v: string }
+  | { t: 'str' }
+  | { t: 'bool'; v: boolean }
+  | { t: 'null' }
+  | { t: 'array'; v: Operand[] }
+  | { t: 'dict'; v: Map<string, Operand> };
+
+/** What the caller resolves for the reader; each name is looked up in the current resources. */
+export interface ContentHost<Res> {
+  /** `Do name`: an image (with its pixel size and colour space) or a form to descend into. */
+  xobject(resources: Res, name: string): XObjectInfo<Res> | undefined;
+  /** `cs name` / `CS name` for a non-device name, and `sh name`'s colour space. */
+  colorSpace(resources: Res, name: string): ColorUse | undefined;
+  shading(resources: Res, name: string): ColorUse | undefined;
+  /** `Tf name`: the font's identity (for de-duplication) and display name. */
+  font(resources: Res, name: string): { key: string; name: string } | undefined;
+  /** Inline images name colour spaces in the page's ColorSpace resources too. */
+  inlineColorSpace(resources: Res, value: Operand): ColorUse | undefined;
+}
+
+export type XObjectInfo<Res> =
+  | { kind: 'image'; key: string; width: number; height: number; bpc: number; mask: boolean; color?: ColorUse }
+  | { kind: 'form'; key: string; matrix: Matrix; resources: Res; content: () => Uint8Array | undefined };
+
+/** A colour space, classified for print: the family as written and the ink model it means. */
+export interface ColorUse {
+  /** As in the file: DeviceRGB, ICCBased, Separation, DeviceN, Lab, CalRGB, Indexed… */
+  family: string;
+  /** What it prints as: rgb, cmyk, gray, lab, spot; `pattern` and `unknown` are not judged. */
+  model: 'rgb' | 'cmyk' | 'gray' | 'lab' | 'spot' | 'pattern' | 'unknown';
+  /** Spot ink names for Separation/DeviceN. */
+  inks?: string[];
+  /** Indexed / ICCBased: what the family is built on, for messages ("Indexed DeviceRGB"). */
+  base?: string;
+}
+
+export const DEVICE_RGB: ColorUse = { family: 'DeviceRGB', model: 'rgb' };
+export const DEVICE_CMYK: ColorUse = { family: 'DeviceCMYK', model: 'cmyk' };
+export const DEVICE_GRAY: ColorUse = { family: 'DeviceGray', model: 'gray' };
+
+export function deviceColorSpace(name: string): ColorUse | undefined {
+  switch (name) {
+    case 'DeviceRGB':
+    case 'RGB':
+      return DEVICE_RGB;
+    case 'DeviceCMYK':
+    case 'CMYK':
+      return DEVICE_CMYK;
+    case 'DeviceGray':
+    case 'G':
+      return DEVICE_GRAY;
+    case 'Pattern':
+      return { family: 'Pattern', model: 'pattern' };
+    default:
+      return undefined;
+  }
+}
+
+export interface PlacedImage {
+  key: string;
+  inline: boolean;
+  mask: boolean;
+  width: number;
+  height: number;
+  bpc: number;
+  color?: ColorUse;
+  /** The CTM when drawn: the unit square maps onto the page through it. */
+  ctm: Matrix;
+}
+
+export interface ContentFindings {
+  images: PlacedImage[];
+  colors: Array<{ use: ColorUse; op: string }>;
+  fonts: Array<{ key: string; name: string }>;
+  /** Set when a limit stopped the walk early; the message says which. */
+  truncated?: string;
+}
+
+export interface ContentLimits {
+  /** Operators read across the page, forms included. */
+  maxOperators: number;
+  /** Nesting of forms inside forms. */
+  maxFormDepth: number;
+}
+
+export const DEFAULT_CONTENT_LIMITS: ContentLimits = { maxOperators: 2_000_000, maxFormDepth: 12 };
+
+export function readContent<Res>(
+  content: Uint8Array,
+  resources: Res,
+  host: ContentHost<Res>,
+  limits: ContentLimits = DEFAULT_CONTENT_LIMITS,
+  initialCtm: Matrix = IDENTITY,
+): ContentFindings {
+  const findings: ContentFindings = { images: [], colors: [], fonts: [] };
+  const budget = { operators: limits.maxOperators };
+  walk(content, resources, host, initialCtm, findings, budget, limits, 0, new Set());
+  return findings;
+}
+
+function walk<Res>(
+  bytes: Uint8Array,
+  resources: Res,
+  host: ContentHost<Res>,
+  startCtm: Matrix,
+  out: ContentFindings,
+  budget: { operators: number },
+  limits: ContentLimits,
+  depth: number,
+  activeForms: Set<string>,
+): void {
+  const lexer = new Lexer(bytes);
+  const stack: Matrix[] = [];
+  let ctm = startCtm;
+  let operands: Operand[] = [];
+  for (;;) {
+    const token = lexer.next();
+    if (token === undefined) return;
+    if (token.kind === 'operand') {
+      operands.push(token.value);
+      continue;
+    }
+    if (--budget.operators < 0) {
+      out.truncated ??= `stopped after ${limits.maxOperators.toLocaleString('en')} drawing operators`;
+      return;
+    }
+    const op = token.op;
+    switch (op) {
+      case 'q':
+        stack.push(ctm);
+        break;
+      case 'Q':
+        ctm = stack.pop() ?? startCtm;
+        break;
+      case 'cm': {
+        const m = numbers(operands, 6);
+        if (m) ctm = multiply(m as Matrix, ctm);
+        break;
+      }
+      case 'rg':
+      case 'RG':
+        out.colors.push({ use: DEVICE_RGB, op });
+        break;
+      case 'k':
+      case 'K':
+        out.colors.push({ use: DEVICE_CMYK, op });
+        break;
+      case 'g':
+      case 'G':
+        out.colors.push({ use: DEVICE_GRAY, op });
+        break;
+      case 'cs':
+      case 'CS': {
+        const name = lastName(operands);
+        if (name === undefined) break;
+        const use = deviceColorSpace(name) ?? host.colorSpace(resources, name);
+        if (use) out.colors.push({ use, op });
+        break;
+      }
+      case 'sh': {
+        const name = lastName(operands);
+        const use = name === undefined ? undefined : host.shading(resources, name);
+        if (use) out.colors.push({ use, op });
+        break;
+      }
+      case 'Tf': {
+        const first = operands[0];
+        const name = operands.length >= 2 && first?.t === 'name' ? first.v : undefined;
+        const font = name === undefined ? undefined : host.font(resources, name);
+        if (font) out.fonts.push(font);
+        break;
+      }
+      case 'Do': {
+        const name = lastName(operands);
+        const xo = name === undefined ? undefined : host.xobject(resources, name);
+        if (!xo) break;
+        if (xo.kind === 'image') {
+          out.images.push({ key: xo.key, inline: false, mask: xo.mask, width: xo.width, height: xo.height, bpc: xo.bpc, ...(xo.color ? { color: xo.color } : {}), ctm });
+          if (xo.color) out.colors.push({ use: xo.color, op: 'Do' });
+        } else if (depth < limits.maxFormDepth && !activeForms.has(xo.key)) {
+          const inner = xo.content();
+          if (inner) {
+            activeForms.add(xo.key);
+            walk(inner, xo.resources, host, multiply(xo.matrix, ctm), out, budget, limits, depth + 1, activeForms);
+            activeForms.delete(xo.key);
+          }
+        }
+        break;
+      }
+      case 'BI': {
+        const image = lexer.inlineImage();
+        if (image) {
+          const num = (...keys: string[]) => {
+            for (const k of keys) {
+              const v = image.get(k);
+              if (v?.t === 'num') return v.v;
+            }
+            return undefined;
+          };
+          const csValue = image.get('CS') ?? image.get('ColorSpace');
+          const maskValue = image.get('IM') ?? image.get('ImageMask');
+          const mask = maskValue?.t === 'bool' && maskValue.v;
+          const color = mask || !csValue ? undefined : host.inlineColorSpace(resources, csValue);
+          out.images.push({
+            key: `inline:${out.images.length}`,
+            inline: true,
+            mask,
+            width: num('W', 'Width') ?? 0,
+            height: num('H', 'Height') ?? 0,
+            bpc: mask ? 1 : (num('BPC', 'BitsPerComponent') ?? 8),
+            ...(color ? { color } : {}),
+            ctm,
+          });
+          if (color) out.colors.push({ use: color, op: 'BI' });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    operands = [];
+  }
+}
+
+function numbers(operands: Operand[], count: number): number[] | undefined {
+  if (operands.length < count) return undefined;
+  const slice = operands.slice(-count);
+  return slice.every((o) => o.t === 'num') ? slice.map((o) => (o as { v: number }).v) : undefined;
+}
+
+function lastName(operands: Operand[]): string | undefined {
+  const last = operands[operands.length - 1];
+  return last?.t === 'name' ? last.v : undefined;
+}
+
+type Token = { kind: 'operand'; value: Operand } | { kind: 'op'; op: string };
+
+const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
+const DELIMITERS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+
+/** Tokeniser for content streams (ISO 32000-1 §7.2, §7.3). Tolerant: bad bytes are skipped. */
+class Lexer {
+  private pos = 0;
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  next(): Token | undefined {
+    for (;;) {
+      this.skipSpaceAndComments();
+      if (this.pos >= this.bytes.length) return undefined;
+      const c = this.bytes[this.pos]!;
+      if (c === 0x5d /* ] */ || c === 0x7d || c === 0x29 || (c === 0x3e && this.bytes[this.pos + 1] !== 0x3e) || c === 0x7b) {
+        // Stray closers and braces (PostScript calculator syntax) carry nothing we read.
+        this.pos++;
+        continue;
+      }
+      if (c === 0x3e) {
+        this.pos += 2;
+        continue;
+      }
+      const value = this.operand();
+      if (value) return { kind: 'operand', value };
+      const word = this.regular();
+      if (word.length === 0) {
+        this.pos++;
+        continue;
+      }
+      if (word === 'true' || word === 'false') return { kind: 'operand', value: { t: 'bool', v: word === 'true' } };
+      if (word === 'null') return { kind: 'operand', value: { t: 'null' } };
+      return { kind: 'op', op: word };
+    }
+  }
+
+  /** After `BI`: the image's dictionary up to `ID`, then skip its data through `EI`. */
+  inlineImage(): Map<string, Operand> | undefined {
+    const dict = new Map<string, Operand>();
+    for (;;) {
+      this.skipSpaceAndComments();
+      if (this.pos >= this.bytes.length) return undefined;
+      const key = this.operand();
+      if (!key) {
+        const word = this.regular();
+        if (word === 'ID') break;
+        if (word.length === 0) this.pos++;
+        continue;
+      }
+      if (key.t !== 'name') continue;
+      this.skipSpaceAndComments();
+      const value = this.operand() ?? wordOperand(this.regular());
+      if (value) dict.set(key.v, value);
+    }
+    this.pos++; // the single white-space byte after ID
+    // The data is binary and its length is not stated; EI between white space ends it.
+    const b = this.bytes;
+    for (let i = this.pos; i + 1 < b.length; i++) {
+      if (b[i] === 0x45 && b[i + 1] === 0x49 && WHITESPACE.has(b[i - 1] ?? 0x20) && (i + 2 >= b.length || WHITESPACE.has(b[i + 2]!) || DELIMITERS.has(b[i + 2]!))) {
+        this.pos = i + 2;
+        return dict;
+      }
+    }
+    this.pos = b.length;
+    return dict;
+  }
+
+  private operand(): Operand | undefined {
+    const b = this.bytes;
+    const c = b[this.pos]!;
+    if (c === 0x2f /* / */) {
+      this.pos++;
+      return { t: 'name', v: decodeName(this.regular()) };
+    }
+    if (c === 0x28 /* ( */) {
+      this.skipLiteralString();
+      return { t: 'str' };
+    }
+    if (c === 0x3c /* < */) {
+      if (b[this.pos + 1] === 0x3c) {
+        this.pos += 2;
+        return { t: 'dict', v: this.dictBody() };
+      }
+      const end = b.indexOf(0x3e, this.pos);
+      this.pos = end < 0 ? b.length : end + 1;
+      return { t: 'str' };
+    }
+    if (c === 0x5b /* [ */) {
+      this.pos++;
+      const items: Operand[] = [];
+      for (;;) {
+        this.skipSpaceAndComments();
+        if (this.pos >= b.length) break;
+        if (b[this.pos] === 0x5d) {
+          this.pos++;
+          break;
+        }
+        const item = this.operand() ?? wordOperand(this.regular());
+        if (item) items.push(item);
+        else this.pos++;
+      }
+      return { t: 'array', v: items };
+    }
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
+      const start = this.pos;
+      const word = this.regular();
+      const n = Number(word);
+      if (Number.isFinite(n)) return { t: 'num', v: n };
+      // Malformed numbers like "--5" or "0.0.1": readers take what parses.
+      const lenient = parseFloat(word.replace(/^[+-]+(?=[+-])/, ''));
+      if (Number.isFinite(lenient)) return { t: 'num', v: lenient };
+      this.pos = start;
+      return undefined;
+    }
+    return undefined;
+  }
+
+  private dictBody(): Map<string, Operand> {
+    const b = this.bytes;
+    const out = new Map<string, Operand>();
+    for (;;) {
+      this.skipSpaceAndComments();
+      if (this.pos >= b.length) return out;
+      if (b[this.pos] === 0x3e && b[this.pos + 1] === 0x3e) {
+        this.pos += 2;
+        return out;
+      }
+      const key = this.operand();
+      if (!key || key.t !== 'name') {
+        if (!key && this.regular().length === 0) this.pos++;
+        continue;
+      }
+      this.skipSpaceAndComments();
+      const value = this.operand() ?? wordOperand(this.regular());
+      if (value) out.set(key.v, value);
+    }
+  }
+
+  private regular(): string {
+    const b = this.bytes;
+    const start = this.pos;
+    while (this.pos < b.length && !WHITESPACE.has(b[this.pos]!) && !DELIMITERS.has(b[this.pos]!)) this.pos++;
+    return latin1(b, start, this.pos);
+  }
+
+  private skipLiteralString(): void {
+    const b = this.bytes;
+    let depth = 0;
+    while (this.pos < b.length) {
+      const c = b[this.pos++]!;
+      if (c === 0x5c /* \ */) this.pos++;
+      else if (c === 0x28) depth++;
+      else if (c === 0x29 && --depth === 0) return;
+    }
+  }
+
+  private skipSpaceAndComments(): void {
+    const b = this.bytes;
+    while (this.pos < b.length) {
+      const c = b[this.pos]!;
+      if (WHITESPACE.has(c)) this.pos++;
+      else if (c === 0x25 /* % */) {
+        while (this.pos < b.length && b[this.pos] !== 0x0a && b[this.pos] !== 0x0d) this.pos++;
+      } else return;
+    }
+  }
+}
+
+function wordOperand(word: string): Operand | undefined {
+  if (word === 'true' || word === 'false') return { t: 'bool', v: word === 'true' };
+  if (word === 'null') return { t: 'null' };
+  // Inline-image dictionaries may abbreviate names without the slash in broken writers.
+  return word.length > 0 ? { t: 'name', v: word } : undefined;
+}
+
+function decodeName(raw: string): string {
+  return raw.includes('#') ? raw.replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : raw;
+}
+
+function latin1(b: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}

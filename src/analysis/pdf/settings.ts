@@ -1,0 +1,32 @@
+/**
+ * PDF limits, from `env.extensions.pdf` (snake_case, validated here; defaults when absent).
+ * They bound time and memory on hostile or huge files: a 2000-page catalogue is still read
+ * for its page boxes, but only its first pages' content is walked for fonts, images, colour
+ * and text.
+ */
+import { z } from 'zod';
+import { AiqcError } from '../../qc/errors.js';
+import type { QcEnvironment } from '../../qc/types.js';
+
+export const pdfSettingsSchema = z.strictObject({
+  max_detail_pages: z.number().int().positive().default(100).meta({ description: 'Pages whose content (fonts, images, colour, text) is examined; boxes are read for all' }),
+  max_file_mb: z.number().positive().default(500).meta({ description: 'Larger PDFs are refused unread (pdf-lib and pdf.js each hold the file in memory)' }),
+  thumbnail_px: z.number().int().min(64).max(2000).default(480).meta({ description: 'Longer side of the page-1 thumbnail' }),
+});
+
+export type PdfSettings = z.infer<typeof pdfSettingsSchema>;
+
+export class PdfSettingsError extends AiqcError {
+  constructor(message: string) {
+    super('PDF_SETTINGS', message);
+  }
+}
+
+export function pdfSettings(env: QcEnvironment): PdfSettings {
+  const parsed = pdfSettingsSchema.safeParse(env.extensions['pdf'] ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${['pdf', ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
+    throw new PdfSettingsError(`PDF settings are invalid (${problems}): fix env.extensions.pdf (keys: max_detail_pages, max_file_mb, thumbnail_px)`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { avProbe } from '../../analysis/av/index.js';
+import { defineCheck, list } from '../define.js';
+
+/** What people write in specs → FFmpeg's codec names. */
+const CODEC_ALIASES: Record<string, string> = {
+  avc: 'h264', 'h.264': 'h264', x264: 'h264',
+  h265: 'hevc', 'h.265': 'hevc', x265: 'hevc',
+  mpeg2: 'mpeg2video', 'mpeg-2': 'mpeg2video', 'mpeg-4': 'mpeg4',
+};
+export const normaliseCodec = (c: string) => CODEC_ALIASES[c.toLowerCase()] ?? c.toLowerCase();
+
+export const videoCodec = defineCheck({
+  id: 'video.codec',
+  name: 'Video codec',
+  description: 'The video stream\'s codec is one of `allowed` (FFmpeg names; h264/avc, hevc/h265, prores, vp9, av1…), and optionally its profile is one of `profiles`.',
+  appliesTo: ['video'],
+  params: z.strictObject({
+    allowed: z.array(z.string().min(1)).min(1).transform((a) => a.map(normaliseCodec)).meta({ description: 'e.g. ["h264", "hevc"]' }),
+    profiles: z.array(z.string().min(1)).min(1).optional().meta({ description: 'e.g. ["High", "Main"] (case-insensitive)' }),
+  }),
+  async run({ params, analyses }) {
+    const v = (await analyses.get(avProbe)).details.video!;
+    const measured = { codec: v.codec, profile: v.profile ?? null };
+    const expected = { allowed: params.allowed, ...(params.profiles ? { profiles: params.profiles } : {}) };
+    if (!params.allowed.includes(v.codec)) {
+      return { status: 'fail', message: `${v.codec} video is not allowed (allowed: ${list(params.allowed)}): re-encode as ${params.allowed[0]}`, measured, expected };
+    }
+    if (params.profiles && !params.profiles.some((p) => p.toLowerCase() === (v.profile ?? '').toLowerCase())) {
+      return { status: 'fail', message: `${v.codec} profile ${v.profile ?? 'unknown'} is not one of ${list(params.profiles)}: re-encode with an allowed profile`, measured, expected };
+    }
+    return { status: 'pass', message: `${v.codec}${v.profile ? ` (${v.profile})` : ''} is allowed`, measured, expected };
+  },
+});

@@ -1,0 +1,133 @@
+/**
+ * `aiqc serve` and `aiqc worker` assembled: the webhook server with the pipeline's mapping, the
+ * worker running the Box QC job, and the sweeper, all on one database (startService). Box
+ * credentials are optional at start: the server accepts webhooks without them and the jobs
+ * then fail permanently with the fix, so a misconfigured deployment is visible, not down.
+ */
+import type { Logger } from 'pino';
+import { BoxClient } from '../box/client.js';
+import { boxSettingsFromEnv } from '../box/settings.js';
+import { settingsFromEnv } from '../config/settings.js';
+import { databaseConfigFromEnv, openDatabase, type Db } from '../db/database.js';
+import { migrateToLatest } from '../db/migrations.js';
+import type { BackoffPolicy } from '../jobs/backoff.js';
+import { JobQueue } from '../jobs/queue.js';
+import { createQcRuntime, type QcRuntime } from '../qc/runtime.js';
+import { serveConfigFromEnv, type ServeConfig } from '../server/config.js';
+import { startService, type RunningService } from '../server/service.js';
+import { boxQcFileJob } from './job-definition.js';
+import { createBoxQcFileHandler } from './job.js';
+import { createWebhookFileMapper } from './mapper.js';
+import { profileAppliesTo } from './profile-choice.js';
+import { pipelineSettingsFromEnv, type PipelineSettings } from './settings.js';
+import { createSweeper, type Sweeper } from './sweeper.js';
+
+export type PipelineRole = 'serve' | 'worker';
+
+export interface PipelineOptions {
+  role: PipelineRole;
+  /** Migrated; closed by `stop()`. */
+  db: Db;
+  runtime: QcRuntime;
+  /** The process's one Box client (lazy); throws BoxConfigError when credentials are missing. */
+  box: () => BoxClient;
+  logger: Logger;
+  settings: PipelineSettings;
+  /** Required for `serve`. */
+  http?: Pick<ServeConfig, 'port' | 'host' | 'basePath' | 'webhookKeys'>;
+  tmpRoot?: string;
+  /** Run jobs in this process (default true); false serves webhooks only, for a separate `aiqc worker`. */
+  runWorker?: boolean;
+  /** Worker poll period when idle (default 1 s). */
+  pollMs?: number;
+  /** Queue retry backoff (default: the worker's). */
+  backoff?: BackoffPolicy;
+  clock?: () => number;
+}
+
+export interface RunningPipeline extends RunningService {
+  readonly queue: JobQueue;
+  readonly sweeper: Sweeper | undefined;
+}
+
+export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
+  const { db, runtime, logger, settings } = options;
+  const queue = new JobQueue({ db, definitions: [boxQcFileJob], ...(options.clock ? { clock: options.clock } : {}) });
+  const handler = createBoxQcFileHandler({
+    box: options.box,
+    runtime,
+    db,
+    tmpRoot: options.tmpRoot ?? runtime.settings.tmpDir,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const serving = options.role === 'serve';
+  if (serving && !options.http) throw new Error('startPipeline: role "serve" needs http settings');
+  const sweeper = serving
+    ? createSweeper({
+        box: options.box,
+        clients: runtime.clients,
+        db,
+        queue,
+        logger,
+        intervalMs: settings.sweepIntervalMs,
+        graceMs: settings.sweepGraceMs,
+        ...(options.clock ? { clock: options.clock } : {}),
+      })
+    : undefined;
+  const service = await startService({
+    db,
+    queue,
+    logger,
+    ...(options.runWorker === false ? {} : { worker: { handlers: [handler], concurrency: settings.concurrency, leaseMs: settings.leaseMs, ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(options.backoff ? { backoff: options.backoff } : {}) } }),
+    ...(serving && options.http
+      ? {
+          http: {
+            port: options.http.port,
+            host: options.http.host,
+            basePath: options.http.basePath,
+            webhookKeys: options.http.webhookKeys,
+            onWebhookFile: createWebhookFileMapper({ clients: runtime.clients, db: db.kysely, appliesTo: profileAppliesTo(runtime), ...(options.clock ? { clock: options.clock } : {}) }),
+            ...(options.clock ? { clock: options.clock } : {}),
+          },
+        }
+      : {}),
+    background: sweeper ? [sweeper.task] : [],
+    shutdownGraceMs: settings.shutdownGraceMs,
+  });
+  if (serving && !options.http?.webhookKeys.primary && !options.http?.webhookKeys.secondary) {
+    logger.warn('BOX_WEBHOOK_PRIMARY_KEY and BOX_WEBHOOK_SECONDARY_KEY are unset: every webhook delivery will be refused (401). Copy the keys from the Box app\'s Webhooks tab.');
+  }
+  return { ...service, queue, sweeper };
+}
+
+/** Everything from the environment, as `aiqc serve` / `aiqc worker` (and the demo) run it. */
+export async function startPipelineFromEnv(role: PipelineRole, env: Record<string, string | undefined>, logger: Logger): Promise<RunningPipeline> {
+  const settings = pipelineSettingsFromEnv(env);
+  const serveConfig = role === 'serve' ? serveConfigFromEnv(env) : undefined;
+  const runtime = await createQcRuntime(settingsFromEnv(env));
+  let box: BoxClient | undefined;
+  const boxClient = () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(env), logger: logger.child({ component: 'box' }) }));
+  try {
+    boxClient();
+  } catch (error) {
+    logger.warn(`Box credentials are not usable (${oneLine((error as Error).message)}); aiqc starts anyway, and Box jobs will fail with the fix until they are set.`);
+  }
+  const db = await openDatabase(databaseConfigFromEnv(env));
+  try {
+    await migrateToLatest(db);
+    return await startPipeline({
+      role,
+      db,
+      runtime,
+      box: boxClient,
+      logger,
+      settings,
+      ...(serveConfig ? { http: serveConfig } : {}),
+    });
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+}
+
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();

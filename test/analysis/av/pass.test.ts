@@ -1,0 +1,148 @@
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { avPass, escapeFilterValue, loudnessFromFrames, parseMetadataPrint, planPass, segmentsFromFrames } from '../../../src/analysis/av/pass.js';
+import type { AvDetails } from '../../../src/analysis/av/probe.js';
+import { subtractSegments } from '../../../src/analysis/av/segments.js';
+import { AnalysisStore } from '../../../src/qc/analyses.js';
+import { sniffFile } from '../../../src/qc/sniff.js';
+import { fixture } from '../../fixtures/av-fixtures.js';
+import { adHocProfile, builtinProfile, qc, testEnv } from './engine-helper.js';
+
+const details: AvDetails = {
+  container: 'mov,mp4',
+  duration_s: 10,
+  video_stream_count: 1,
+  audio_stream_count: 1,
+  video: { index: 0, codec: 'h264', width: 1920, height: 1080, display_width: 1920, display_height: 1080, sample_aspect_ratio: 1, display_aspect_ratio: 16 / 9, rotation: 0, frame_rate: 25, vfr: false },
+  audio: { index: 1, codec: 'aac', channels: 2, sample_rate: 48000 },
+};
+
+describe('planPass: one filtergraph with exactly what was asked', () => {
+  it('nothing asked → nothing run', () => {
+    expect(planPass([], details, '/tmp/x')).toBeUndefined();
+  });
+
+  it('loudness only → ebur128 on the audio stream, no video decoding', () => {
+    const plan = planPass([{ measure: 'loudness' }, { measure: 'loudness' }], details, '/tmp/x')!;
+    expect(plan.filtergraph).toMatch(/^\[0:1\]ebur128=peak=true:metadata=1,ametadata=mode=print:file=/);
+    expect(plan.filtergraph).not.toMatch(/\[0:0\]/);
+  });
+
+  it('everything → one graph: asplit for loudness and silence, reduced-size video with black and freeze', () => {
+    const plan = planPass(
+      [{ measure: 'loudness' }, { measure: 'silence', threshold_db: -60, min_duration_s: 1 }, { measure: 'black', min_duration_s: 0.5 }, { measure: 'freeze', min_duration_s: 2 }],
+      details,
+      '/tmp/x',
+    )!;
+    expect(plan.filtergraph).toContain('asplit=2');
+    expect(plan.filtergraph).toContain('silencedetect=noise=-60dB:duration=1');
+    expect(plan.filtergraph).toContain('[0:0]scale=480:270:flags=fast_bilinear,setsar=1');
+    expect(plan.filtergraph).toContain('blackdetect=d=0.5,freezedetect=d=2');
+    expect(plan.outputs).toHaveLength(3);
+  });
+
+  it('frames → the reduced video is split and sampled into JPEGs, timed through metadata', () => {
+    const plan = planPass([{ measure: 'frames' }], details, '/tmp/x')!;
+    expect(plan.filtergraph).toContain('split=2[v][vs]');
+    expect(plan.filtergraph).toContain('select=eq(n\\,0)+gt(floor(t/0.5)');
+    expect(plan.files.samples?.pattern).toBe('/tmp/x/sample_%d.jpg');
+    expect(plan.filtergraph).not.toContain('blackdetect');
+  });
+
+  it('a freeze request alone still detects black, to reconcile the two', () => {
+    const plan = planPass([{ measure: 'freeze', min_duration_s: 2 }], details, '/tmp/x')!;
+    expect(plan.filtergraph).toContain('blackdetect=d=2,freezedetect=d=2');
+  });
+
+  it('escapes option values for the filtergraph (two levels)', () => {
+    expect(escapeFilterValue('/tmp/a:b,c')).toBe('/tmp/a\\\\:b\\,c');
+  });
+});
+
+describe('reading structured metadata', () => {
+  const text = [
+    'frame:0    pts:0       pts_time:0',
+    'lavfi.black_start=0',
+    'frame:25   pts:12800   pts_time:1',
+    'lavfi.black_end=1',
+    'frame:80   pts:40960   pts_time:3.2',
+    'lavfi.black_start=3.2',
+    '',
+  ].join('\n');
+
+  it('parses frames and closes a segment still open at the end', () => {
+    const frames = parseMetadataPrint(text);
+    expect(frames).toHaveLength(3);
+    expect(segmentsFromFrames(frames, 'lavfi.black_start', 'lavfi.black_end', 4)).toEqual([
+      { start_s: 0, end_s: 1 },
+      { start_s: 3.2, end_s: 4 },
+    ]);
+  });
+
+  it('takes integrated loudness and true peak from the last frame, maxima over all', () => {
+    const frames = parseMetadataPrint(
+      [
+        'frame:0 pts:0 pts_time:0', 'lavfi.r128.M=-120.691', 'lavfi.r128.S=-120.691', 'lavfi.r128.I=-70.000', 'lavfi.r128.LRA=0.000', 'lavfi.r128.true_peaks_ch0=0.100', 'lavfi.r128.true_peak=0.100',
+        'frame:1 pts:4800 pts_time:3', 'lavfi.r128.M=-20.5', 'lavfi.r128.S=-22.0', 'lavfi.r128.I=-23.100', 'lavfi.r128.LRA=1.500', 'lavfi.r128.true_peaks_ch0=0.500', 'lavfi.r128.true_peak=0.500',
+        'frame:2 pts:9600 pts_time:3.1', 'lavfi.r128.M=-25', 'lavfi.r128.S=-21.0', 'lavfi.r128.I=-22.900', 'lavfi.r128.LRA=1.600', 'lavfi.r128.true_peaks_ch0=0.500', 'lavfi.r128.true_peak=0.500',
+      ].join('\n'),
+    );
+    const l = loudnessFromFrames(frames)!;
+    expect(l).toMatchObject({ integrated_lufs: -22.9, lra_lu: 1.6, max_momentary_lufs: -20.5, max_short_term_lufs: -21, true_peak_dbtp: -6.02 });
+    // No point before the first measurable 3 s window.
+    expect(l.short_term).toEqual([[3.1, -22], [3.2, -21]]);
+  });
+
+  it('subtracts black from freeze and drops slivers', () => {
+    expect(subtractSegments([{ start_s: 0, end_s: 5 }], [{ start_s: 1, end_s: 4.9 }], 0.5)).toEqual([{ start_s: 0, end_s: 1 }]);
+  });
+});
+
+describe('the pass itself', () => {
+  it('video_general spawns ffmpeg exactly once per asset: every measurement, still, strip and the thumbnail', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aiqc-ffmpeg-count-'));
+    try {
+      // A real ffmpeg behind a wrapper that logs each start.
+      const log = join(dir, 'calls.log');
+      const wrapper = join(dir, 'ffmpeg');
+      await writeFile(wrapper, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${testEnv().ffmpegPath} "$@"\n`);
+      await chmod(wrapper, 0o755);
+      const report = await qc(await fixture('segments'), await builtinProfile('video_general'), testEnv({ ffmpegPath: wrapper }));
+      expect(report.checks.filter((c) => c.status === 'error' || c.status === 'skipped')).toEqual([]);
+      expect(report.asset.thumbnail).toBeDefined();
+      const calls = (await readFile(log, 'utf8')).trim().split('\n');
+      expect(calls).toHaveLength(1);
+      for (const filter of ['ebur128', 'silencedetect', 'blackdetect', 'freezedetect', 'select']) expect(calls[0]).toContain(filter);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes its metadata files under a scratch path with characters the filtergraph treats specially', async () => {
+    const dir = await mkdtemp(join(tmpdir(), "aiqc a:b,c'd;[x]-"));
+    try {
+      const report = await qc(await fixture('segments'), adHocProfile([{ id: 'video.black_frames' }, { id: 'audio.loudness', params: { target_lufs: -35, tolerance_lu: 1 } }]), testEnv({ tmpDir: dir }));
+      expect(report.checks.map((c) => c.status)).toEqual(['pass', 'fail', 'pass']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs once for every request, however many checks ask', async () => {
+    const path = await fixture('segments');
+    const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
+    const asset = { path, name: 'segments.mov', size_bytes: size, sha256: '0'.repeat(64), sniff: await sniffFile(path, size) };
+    const store = new AnalysisStore(asset, testEnv(), new AbortController().signal);
+    store.plan(avPass, { measure: 'loudness' });
+    store.plan(avPass, { measure: 'black', min_duration_s: 0.5 });
+    store.plan(avPass, { measure: 'silence', threshold_db: -50, min_duration_s: 0.5 });
+    const [a, b] = await Promise.all([store.get(avPass), store.get(avPass)]);
+    expect(a).toBe(b);
+    expect(a.ran).toBe(true);
+    expect(a.black).toEqual([{ start_s: 1, end_s: 2 }]);
+    expect(a.silence[0]!.segments).toEqual([{ start_s: 2, end_s: 3 }]);
+    expect(a.loudness!.short_term.length).toBeGreaterThan(10);
+  });
+});
