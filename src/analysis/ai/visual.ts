@@ -5,6 +5,9 @@
  */
 import sharp from 'sharp';
 import { imageProbe } from '../image.js';
+import { pdfDocument, pdfProbe } from '../pdf/index.js';
+import { renderPageJpeg } from '../pdf/document.js';
+import { videoKeyframes } from '../text/keyframes.js';
 import { NotApplicableError } from '../../qc/errors.js';
 import type { AnalysisContext, AssetKind } from '../../qc/types.js';
 import { composeStoryboard, timecode, type Keyframe } from './storyboard.js';
@@ -46,13 +49,27 @@ export function createVideoVisual(keyframes: (ctx: AnalysisContext) => Promise<K
   };
 }
 
-/**
- * Visual sources by kind. When their families land:
- *   video: createVideoVisual(ctx => <av scene keyframes as { image, time_s }[]>)
- *   pdf:   (ctx, maxPx) => pages rendered by the PDF family, each through downscaleForModel
- */
+/** The model is shown at most this many pages of a PDF (each one image in the request). */
+export const MAX_PDF_PAGES_SHOWN = 4;
+
+export const pdfVisual: VisualSource = async (ctx, maxPx) => {
+  await ctx.get(pdfProbe); // never render what the probe refused
+  const doc = await ctx.get(pdfDocument);
+  const count = Math.min(doc.numPages, MAX_PDF_PAGES_SHOWN);
+  const pages: ModelImage[] = [];
+  for (let n = 1; n <= count; n++) {
+    const jpeg = await renderPageJpeg(doc, n, { maxSide: maxPx, maxPixels: ctx.env.maxPixels, signal: ctx.signal });
+    const shown = `page ${n} of ${doc.numPages}${doc.numPages > count && n === count ? ` (only the first ${count} pages are shown)` : ''}`;
+    pages.push(await downscaleForModel(jpeg, maxPx, shown));
+  }
+  return pages;
+};
+
+/** Visual sources by kind: the image; a PDF's first pages; a video's storyboard. */
 export const VISUAL_SOURCES: Partial<Record<AssetKind, VisualSource>> = {
   image: imageVisual,
+  pdf: pdfVisual,
+  video: createVideoVisual((ctx) => ctx.get(videoKeyframes)),
 };
 
 export function visualSourceFor(kind: AssetKind, sources: Partial<Record<AssetKind, VisualSource>> = VISUAL_SOURCES): VisualSource {

@@ -4,6 +4,9 @@
  * same `TextPage` shape, so the text checks never know which one ran.
  */
 import { imageProbe } from '../image.js';
+import { pdfDocument, pdfText } from '../pdf/index.js';
+import { renderPageJpeg } from '../pdf/document.js';
+import { videoKeyframes } from './keyframes.js';
 import { NotApplicableError } from '../../qc/errors.js';
 import type { Analysis, AnalysisContext, AssetKind } from '../../qc/types.js';
 import { ocrCodes } from './languages.js';
@@ -116,12 +119,17 @@ export function wordsFromRuns(runs: PdfTextLayerPage['items']): TextPage['words'
 }
 
 /**
- * Text sources by kind. PDF and video plug in here when their families land:
- *   pdf:   createPdfTextSource({ textLayer: pdfText, renderPage: <page → PNG, for image-only pages> })
- *   video: createVideoTextSource(ctx => <the av family's scene keyframes as { image, time_s }[]>)
+ * Text sources by kind: OCR for images; the PDF family's text layer (OCR for image-only
+ * pages, rendered by the PDF family); OCR of the video's scene keyframes.
  */
 export const TEXT_SOURCES: Partial<Record<AssetKind, TextSource>> = {
   image: imageTextSource,
+  pdf: createPdfTextSource({
+    textLayer: pdfText,
+    // Image-only pages are rendered at OCR size (long side ~2400 px: small print stays readable).
+    renderPage: async (ctx, page) => renderPageJpeg(await ctx.get(pdfDocument), page, { maxSide: 2400, maxPixels: ctx.env.maxPixels, signal: ctx.signal }),
+  }),
+  video: createVideoTextSource((ctx) => ctx.get(videoKeyframes)),
 };
 
 export function textSourceFor(kind: AssetKind, sources: Partial<Record<AssetKind, TextSource>> = TEXT_SOURCES): TextSource {

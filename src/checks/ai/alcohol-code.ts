@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aiJudge } from '../../analysis/ai/judge.js';
+import { keyframeRequests } from '../../analysis/text/keyframes.js';
 import { defineCheck } from '../define.js';
 import { minConfidenceParam } from './prompt.js';
 import { evidenceOf, measuredOf, skippedWithoutModel } from './outcome.js';
@@ -16,6 +17,8 @@ export const aiAlcoholCode = defineCheck({
     message_required: z.boolean().default(true).meta({ description: 'A responsible-drinking message must be visible' }),
     min_confidence: minConfidenceParam.default(0.8),
   }),
+  // A video is shown as a storyboard of keyframes: the av pass must sample pictures.
+  requires: () => keyframeRequests,
   async run(ctx) {
     const skipped = skippedWithoutModel(ctx);
     if (skipped) return skipped;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aiJudge } from '../../analysis/ai/judge.js';
+import { keyframeRequests } from '../../analysis/text/keyframes.js';
 import { defineCheck } from '../define.js';
 import { minConfidenceParam } from './prompt.js';
 import { confidenceNote, evidenceOf, measuredOf, skippedWithoutModel, statusOf } from './outcome.js';
@@ -13,6 +14,8 @@ export const aiBrandGuidelines = defineCheck({
     extra: z.string().trim().min(1).optional().meta({ description: 'Rules added to the client’s guidelines for this profile' }),
     min_confidence: minConfidenceParam,
   }),
+  // A video is shown as a storyboard of keyframes: the av pass must sample pictures.
+  requires: () => keyframeRequests,
   async run(ctx) {
     const skipped = skippedWithoutModel(ctx);
     if (skipped) return skipped;

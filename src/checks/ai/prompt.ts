@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { aiJudge } from '../../analysis/ai/judge.js';
+import { keyframeRequests } from '../../analysis/text/keyframes.js';
 import { defineCheck } from '../define.js';
 import { confidenceNote, evidenceOf, measuredOf, skippedWithoutModel, statusOf } from './outcome.js';
 
@@ -14,6 +15,8 @@ export const aiPrompt = defineCheck({
     prompt: z.string().trim().min(10).meta({ description: 'A yes/no-style question or requirement, e.g. "The product pack is fully visible and not cropped."' }),
     min_confidence: minConfidenceParam,
   }),
+  // A video is shown as a storyboard of keyframes: the av pass must sample pictures.
+  requires: () => keyframeRequests,
   async run(ctx) {
     const skipped = skippedWithoutModel(ctx);
     if (skipped) return skipped;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { textContent } from '../../analysis/text/content.js';
+import { keyframeRequests } from '../../analysis/text/keyframes.js';
 import { languagesParam } from '../../analysis/text/languages.js';
 import { allWords } from '../../analysis/text/types.js';
 import { requestOf } from '../../qc/types.js';
@@ -16,7 +17,7 @@ export const textForbiddenPhrases = defineCheck({
     phrases: z.array(z.string().trim().min(1)).min(1).meta({ description: 'e.g. ["guaranteed", "cures"]' }),
     languages: languagesParam,
   }),
-  requires: (p) => [requestOf(textContent, { languages: p.languages })],
+  requires: (p) => [requestOf(textContent, { languages: p.languages }), ...keyframeRequests],
   async run({ params, analyses }) {
     const content = await analyses.get(textContent);
     const words = allWords(content);

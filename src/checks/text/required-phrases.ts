@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { textContent } from '../../analysis/text/content.js';
+import { keyframeRequests } from '../../analysis/text/keyframes.js';
 import { languagesParam } from '../../analysis/text/languages.js';
 import { allWords } from '../../analysis/text/types.js';
 import { requestOf } from '../../qc/types.js';
@@ -22,7 +23,7 @@ export const textRequiredPhrases = defineCheck({
     languages: languagesParam,
     low_confidence: z.number().min(0).max(100).default(70).meta({ description: 'OCR confidence under which a differing word may be a misread' }),
   }),
-  requires: (p) => [requestOf(textContent, { languages: p.languages })],
+  requires: (p) => [requestOf(textContent, { languages: p.languages }), ...keyframeRequests],
   async run({ params, analyses }) {
     const content = await analyses.get(textContent);
     const words = allWords(content);

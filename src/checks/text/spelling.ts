@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { spellers } from '../../analysis/text/dictionaries.js';
 import { textContent } from '../../analysis/text/content.js';
+import { keyframeRequests } from '../../analysis/text/keyframes.js';
 import { languagesParam } from '../../analysis/text/languages.js';
 import { allWords } from '../../analysis/text/types.js';
 import { requestOf } from '../../qc/types.js';
@@ -23,7 +24,7 @@ export const textSpelling = defineCheck({
     ignore_words: z.array(z.string().min(1)).default([]).meta({ description: 'Words (brands, product names) accepted as spelled, any case' }),
     min_confidence: z.number().min(0).max(100).default(60).meta({ description: 'OCR words read with less confidence (0..100) are not judged' }),
   }),
-  requires: (p) => [requestOf(textContent, { languages: p.languages }), requestOf(spellers, { languages: p.languages })],
+  requires: (p) => [requestOf(textContent, { languages: p.languages }), requestOf(spellers, { languages: p.languages }), ...keyframeRequests],
   async run({ params, analyses, client }) {
     const content = await analyses.get(textContent);
     const dictionaries = [...(await analyses.get(spellers)).values()].filter((s) => params.languages.includes(s.language));

@@ -1,64 +1,38 @@
 /**
- * A PDF's copy is read from its text layer, not OCR. The PDF family (branch `pdf`) owns
- * the real text-layer analysis; until it lands, this test stands one up with pdf.js, plugs
- * it into the text source seam (`createPdfTextSource` through env.extensions.text) and runs
- * the real engine and text checks on a PDF ghostscript writes.
+ * A PDF's copy comes from its text layer (the PDF family's `pdfText`), not OCR; only pages
+ * with no text layer (image-only, or text converted to outlines) are rendered and OCRed.
+ * PDFs are written by ghostscript.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { beforeAll, expect, test } from 'vitest';
-import { createPdfTextSource, wordsFromRuns, type PdfTextLayerLike, type PdfTextLayerPage } from '../../../src/analysis/text/sources.js';
-import type { Analysis, KindHandler, ProbeResult } from '../../../src/qc/types.js';
+import { wordsFromRuns } from '../../../src/analysis/text/sources.js';
 import { check, FIXTURES, runChecks } from '../../checks/text/helpers.js';
 
 const run = promisify(execFile);
 
-async function pdfPages(path: string): Promise<PdfTextLayerPage[]> {
-  const { readFile } = await import('node:fs/promises');
-  const task = getDocument({ data: new Uint8Array(await readFile(path)), verbosity: 0 });
-  const doc = await task.promise;
-  const pages: PdfTextLayerPage[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const page = await doc.getPage(n);
-    const { width, height } = page.getViewport({ scale: 1 });
-    const content = await page.getTextContent();
-    const items = content.items.flatMap((item) => {
-      if (!('str' in item)) return [];
-      const [, , , , e, f] = item.transform as number[];
-      return [{ text: item.str, box: { x: e! / width, y: 1 - (f! + item.height) / height, w: item.width / width, h: item.height / height } }];
-    });
-    pages.push({ page: n, items });
-  }
-  await task.destroy();
-  return pages;
+async function gsPdf(name: string, pages: string[][], extra: string[] = []): Promise<string> {
+  await mkdir(FIXTURES, { recursive: true });
+  const ps = join(FIXTURES, `${name}.ps`);
+  const pdf = join(FIXTURES, `${name}.pdf`);
+  await writeFile(ps, ['%!PS', '<< /PageSize [595 842] >> setpagedevice', ...pages.flatMap((p) => [...p, 'showpage'])].join('\n'));
+  await run('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-sDEVICE=pdfwrite', ...extra, `-sOutputFile=${pdf}`, ps]);
+  return pdf;
 }
 
-const testPdfTextLayer: Analysis<PdfTextLayerLike, never> = { id: 'test.pdf.text-layer', compute: async (ctx) => ({ pages: await pdfPages(ctx.asset.path) }) };
-const testPdfKind: KindHandler = {
-  kind: 'pdf',
-  probe: { id: 'test.pdf.probe', compute: async (ctx): Promise<ProbeResult> => ({ format: 'pdf', info: { pages: (await ctx.get(testPdfTextLayer)).pages.length }, details: {} }) },
-};
+const FLYER = [
+  '/Helvetica-Bold findfont 30 scalefont setfont 60 740 moveto (Our new recipie is here) show',
+  '/Helvetica findfont 14 scalefont setfont 60 90 moveto (Please drink responsibly. www.example.com) show',
+];
 
-let pdf: string;
+let layered: string;
+let outlined: string;
 beforeAll(async () => {
-  await mkdir(FIXTURES, { recursive: true });
-  const ps = join(FIXTURES, 'flyer.ps');
-  pdf = join(FIXTURES, 'flyer.pdf');
-  await writeFile(
-    ps,
-    [
-      '%!PS',
-      '<< /PageSize [595 842] >> setpagedevice',
-      '/Helvetica-Bold findfont 30 scalefont setfont 60 740 moveto (Our new recipie is here) show',
-      '/Helvetica findfont 14 scalefont setfont 60 90 moveto (Please drink responsibly. www.example.com) show',
-      'showpage',
-      '0.6 setgray 60 60 475 720 rectfill showpage',
-    ].join('\n'),
-  );
-  await run('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-sDEVICE=pdfwrite', `-sOutputFile=${pdf}`, ps]);
+  layered = await gsPdf('flyer', [FLYER, ['0.6 setgray 60 60 475 720 rectfill']]);
+  // The same flyer with its text converted to outlines: no text layer, the words only drawn.
+  outlined = await gsPdf('flyer-outlined', [FLYER], ['-dNoOutputFonts']);
 });
 
 test('text runs become words with boxes shared out along the run', () => {
@@ -69,20 +43,24 @@ test('text runs become words with boxes shared out along the run', () => {
   ]);
 });
 
-test('a PDF is checked from its text layer, without OCR; an image-only page is reported unread', async () => {
-  const report = await runChecks(
-    pdf,
-    [{ id: 'text.spelling' }, { id: 'text.required_phrases', params: { phrases: ['Please drink responsibly'] } }],
-    { kinds: [testPdfKind], extensions: { text: { sources: { pdf: createPdfTextSource({ textLayer: testPdfTextLayer }) } } } },
-  );
+test('a PDF with a text layer is checked from it, without OCR; a page without one is rendered and OCRed', async () => {
+  const report = await runChecks(layered, [{ id: 'text.spelling' }, { id: 'text.required_phrases', params: { phrases: ['Please drink responsibly'] } }]);
   const spelling = check(report, 'text.spelling');
   expect(spelling.status).toBe('fail');
-  expect(spelling.measured).toMatchObject({ words: ['recipie'], text_source: 'text layer; page 2 has no text layer and was not read (no page renderer for OCR)' });
+  expect(spelling.measured).toMatchObject({ words: ['recipie'], text_source: expect.stringMatching(/^text layer \+ ocr: .* on page 2$/) });
   const recipie = spelling.evidence![0]!;
   expect(recipie).toMatchObject({ page: 1, label: expect.stringMatching(/^recipie → recipe/) });
-  expect(recipie.detail).not.toHaveProperty('ocr_confidence');
+  expect(recipie.detail).not.toHaveProperty('ocr_confidence'); // read from the text layer
   // 30 pt type at y = 740 pt on an 842 pt page: the top eighth.
   expect(recipie.box!.y).toBeGreaterThan(0.08);
   expect(recipie.box!.y).toBeLessThan(0.14);
   expect(check(report, 'text.required_phrases')).toMatchObject({ status: 'pass', evidence: [expect.objectContaining({ page: 1 })] });
+});
+
+test('a PDF whose text is outlines is OCRed from the rendered page', async () => {
+  const report = await runChecks(outlined, [{ id: 'text.spelling' }, { id: 'text.required_phrases', params: { phrases: ['Please drink responsibly'] } }]);
+  const spelling = check(report, 'text.spelling');
+  expect(spelling.measured).toMatchObject({ words: ['recipie'], text_source: expect.stringMatching(/^text layer \+ ocr: .* on page 1$/) });
+  expect(spelling.evidence![0]).toMatchObject({ page: 1, detail: expect.objectContaining({ ocr_confidence: expect.any(Number) }) });
+  expect(check(report, 'text.required_phrases').status).toBe('pass');
 });

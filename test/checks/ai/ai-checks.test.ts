@@ -1,12 +1,14 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { aiConfigFromEnv } from '../../../src/analysis/ai/settings.js';
 import { reportSchema } from '../../../src/report/schema.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../../fakes/openai-compatible.js';
-import { check, runChecks, textImage } from '../text/helpers.js';
+import { check, FIXTURES, runChecks, textImage } from '../text/helpers.js';
 
 const good = {
   status: 'fail',
@@ -165,6 +167,20 @@ describe('built-in AI checks', () => {
     expect(unsure).toMatchObject({ status: 'warn', message: expect.stringMatching(/only 55% sure/) });
     expect(clear.status).toBe('pass');
     expect(JSON.stringify(fake.requests[0]!.body.messages)).toContain('looks younger than 25');
+  });
+});
+
+describe('what the model is shown', () => {
+  test('a PDF is shown as its rendered pages, each an image of the one request', async () => {
+    const ps = join(FIXTURES, 'two-pages.ps');
+    const pdf = join(FIXTURES, 'two-pages.pdf');
+    await writeFile(ps, ['%!PS', '<< /PageSize [595 842] >> setpagedevice', '/Helvetica findfont 40 scalefont setfont 60 700 moveto (Page one) show showpage', '60 700 moveto (Page two) show showpage'].join('\n'));
+    await promisify(execFile)('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-dSAFER', '-sDEVICE=pdfwrite', `-sOutputFile=${pdf}`, ps]);
+    fake.reply({ kind: 'verdict', verdict: { ...good, status: 'pass', regions: [] } });
+    const report = await runChecks(pdf, [{ id: 'ai.prompt', params: { prompt: 'Every page has a headline.' } }], { extensions: aiEnv() });
+    expect(check(report, 'ai.prompt')).toMatchObject({ status: 'pass', measured: expect.objectContaining({ shown: [expect.stringMatching(/^page 1 of 2/), expect.stringMatching(/^page 2 of 2/)] }) });
+    const parts = fake.requests[0]!.body.messages!.flatMap((m) => (Array.isArray(m.content) ? m.content : []));
+    expect(parts.filter((p) => p.type === 'image_url')).toHaveLength(2);
   });
 });
 
