@@ -132,6 +132,7 @@ export async function runBoxQcJob(payload: BoxQcFilePayload, ctx: JobContext, de
         path: localPath,
         name: payload.file_name,
         profile,
+        client,
         sessionId: session,
         signal: ctx.signal,
         onProgress: (event) => {

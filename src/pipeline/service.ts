@@ -4,6 +4,7 @@
  * credentials are optional at start: the server accepts webhooks without them and the jobs
  * then fail permanently with the fix, so a misconfigured deployment is visible, not down.
  */
+import { aiConfigFromEnv } from '../analysis/ai/settings.js';
 import type { Logger } from 'pino';
 import { BoxClient } from '../box/client.js';
 import { boxSettingsFromEnv } from '../box/settings.js';
@@ -104,7 +105,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 export async function startPipelineFromEnv(role: PipelineRole, env: Record<string, string | undefined>, logger: Logger): Promise<RunningPipeline> {
   const settings = pipelineSettingsFromEnv(env);
   const serveConfig = role === 'serve' ? serveConfigFromEnv(env) : undefined;
-  const runtime = await createQcRuntime(settingsFromEnv(env));
+  const runtime = await createQcRuntime(settingsFromEnv(env), { ai: aiConfigFromEnv(env) });
   let box: BoxClient | undefined;
   const boxClient = () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(env), logger: logger.child({ component: 'box' }) }));
   try {
