@@ -7,10 +7,8 @@
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { aiConfigFromEnv } from '../analysis/ai/settings.js';
 import { ConfigError } from '../config/errors.js';
-import { settingsFromEnv } from '../config/settings.js';
-import { createQcRuntime, TOOL_VERSION, type QcRuntime } from '../qc/runtime.js';
+import { createQcRuntimeFromEnv, TOOL_VERSION, type QcRuntime } from '../qc/runtime.js';
 import { registerCheckCommand, type CliIo } from './check.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { registerProfileCommands } from './profiles.js';
@@ -27,7 +25,7 @@ import { registerServeCommands } from './serve.js';
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = 0;
   let runtime: Promise<QcRuntime> | undefined;
-  const getRuntime = () => (runtime ??= createQcRuntime(settingsFromEnv(), { ai: aiConfigFromEnv() }));
+  const getRuntime = () => (runtime ??= createQcRuntimeFromEnv(process.env));
 
   const program = new Command('aiqc')
     .description('Automated quality control for creative marketing assets')

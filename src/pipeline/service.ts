@@ -4,16 +4,14 @@
  * credentials are optional at start: the server accepts webhooks without them and the jobs
  * then fail permanently with the fix, so a misconfigured deployment is visible, not down.
  */
-import { aiConfigFromEnv } from '../analysis/ai/settings.js';
 import type { Logger } from 'pino';
 import { BoxClient } from '../box/client.js';
 import { boxSettingsFromEnv } from '../box/settings.js';
-import { settingsFromEnv } from '../config/settings.js';
 import { databaseConfigFromEnv, openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrations.js';
 import type { BackoffPolicy } from '../jobs/backoff.js';
 import { JobQueue } from '../jobs/queue.js';
-import { createQcRuntime, type QcRuntime } from '../qc/runtime.js';
+import { createQcRuntimeFromEnv, type QcRuntime } from '../qc/runtime.js';
 import { serveConfigFromEnv, type ServeConfig } from '../server/config.js';
 import { startService, type RunningService } from '../server/service.js';
 import { boxQcFileJob } from './job-definition.js';
@@ -105,7 +103,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 export async function startPipelineFromEnv(role: PipelineRole, env: Record<string, string | undefined>, logger: Logger): Promise<RunningPipeline> {
   const settings = pipelineSettingsFromEnv(env);
   const serveConfig = role === 'serve' ? serveConfigFromEnv(env) : undefined;
-  const runtime = await createQcRuntime(settingsFromEnv(env), { ai: aiConfigFromEnv(env) });
+  const runtime = await createQcRuntimeFromEnv(env);
   let box: BoxClient | undefined;
   const boxClient = () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(env), logger: logger.child({ component: 'box' }) }));
   try {

@@ -4,11 +4,11 @@
  * engine's environment.
  */
 import { createRequire } from 'node:module';
-import { builtinKindHandlers } from '../analysis/index.js';
+import { builtinKindHandlers, extensionsFromEnv } from '../analysis/index.js';
 import { builtinChecks } from '../checks/index.js';
 import { loadClientsConfig, type ClientsConfig } from '../config/clients.js';
 import { ProfileSet } from '../config/profiles.js';
-import type { Settings } from '../config/settings.js';
+import { settingsFromEnv, type Settings } from '../config/settings.js';
 import { CheckCatalogue, KindRegistry } from './catalogue.js';
 import { runQc, type QcDeps, type QcInput } from './engine.js';
 import type { QcEnvironment } from './types.js';
@@ -40,4 +40,9 @@ export async function createQcRuntime(settings: Settings, extensions: Record<str
   };
   const deps: QcDeps = { catalogue, kinds, env, toolVersion: TOOL_VERSION };
   return { settings, catalogue, profiles, clients, deps, run: (input) => runQc(input, deps) };
+}
+
+/** The runtime as a process starts it: settings and every family's settings from the environment. */
+export function createQcRuntimeFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<QcRuntime> {
+  return createQcRuntime(settingsFromEnv(env), extensionsFromEnv(env));
 }
