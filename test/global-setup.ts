@@ -10,7 +10,6 @@ const TOOLS: Array<{ cmd: string; args: string[]; install: string }> = [
   { cmd: process.env.FFPROBE_PATH ?? 'ffprobe', args: ['-version'], install: 'apt-get install ffmpeg' },
   { cmd: 'gs', args: ['--version'], install: 'apt-get install ghostscript' },
   { cmd: 'pdffonts', args: ['-v'], install: 'apt-get install poppler-utils' },
-  { cmd: 'tesseract', args: ['--version'], install: 'apt-get install tesseract-ocr tesseract-ocr-eng' },
 ];
 
 export default function setup(): void {
