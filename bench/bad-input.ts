@@ -1,13 +1,13 @@
 /**
  * Not a test: wall time and peak RSS of `aiqc check` on hostile inputs (an empty file, a
  * truncated JPEG, text named .png, a 40000×40000 PNG bomb). Goal: each under 2 s and 300 MB.
- * Run: npm run build && node --experimental-strip-types bench/bad-input.ts   (needs /usr/bin/time)
+ * Run: npm run bench:bad-input   (needs GNU time at /usr/bin/time)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makePngBomb, makeTruncatedJpeg } from '../test/helpers/images.ts';
+import { makePngBomb, makeTruncatedJpeg } from '../test/helpers/images.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'aiqc-bench-'));
 try {

@@ -13,14 +13,9 @@ import { registerCheckCommand, type CliIo } from './check.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { registerProfileCommands } from './profiles.js';
 import { registerSamplesCommand } from './samples.js';
-import { databaseConfigFromEnv, migrateToLatest, withDatabase, type Db } from '../db/index.js';
-import { registerClientSettingsCommands } from './client-settings.js';
-import { registerJobsCommands } from './jobs.js';
-import { registerMigrateCommand } from './migrate.js';
-import { BoxClient, boxSettingsFromEnv } from '../box/index.js';
-import { listFolderHealth, openDatabase } from '../db/index.js';
-import { registerBoxCommands } from './box.js';
-import { registerServeCommands } from './serve.js';
+
+/** Commands that only read local files; everything else may need Box, the database or HTTP. */
+const LOCAL_COMMANDS = new Set(['check', 'profiles', 'samples']);
 
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = 0;
@@ -37,55 +32,12 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   registerProfileCommands(program, getRuntime, io);
   registerSamplesCommand(program, io);
 
-  const dbConfig = () => databaseConfigFromEnv(process.env);
-  const withMigratedDb = <T>(fn: (db: Db) => Promise<T>) =>
-    withDatabase(dbConfig(), async (db) => {
-      await migrateToLatest(db);
-      return fn(db);
-    });
-  const stdout = (text: string) => void io.stdout.write(text);
-  registerMigrateCommand(program, { withDb: (fn) => withDatabase(dbConfig(), fn), stdout });
-  registerJobsCommands(program, { withDb: withMigratedDb, stdout });
-  registerClientSettingsCommands(program, {
-    withDb: withMigratedDb,
-    stdout,
-    validateDefaultProfile: async (clientId, profileId) => {
-      const client = (await getRuntime()).clients.get(clientId);
-      if (!client) return `unknown client "${clientId}": see \`aiqc clients list\``;
-      return client.profiles.includes(profileId)
-        ? undefined
-        : `profile "${profileId}" is not in client "${clientId}"'s profiles (${client.profiles.join(', ')}): add it in clients.yaml first`;
-    },
-    configuredDefault: async (clientId) => (await getRuntime()).clients.get(clientId)?.default_profile,
-  });
-
-  registerServeCommands(program, { env: process.env });
-
-  let box: BoxClient | undefined;
-  registerBoxCommands(program, {
-    box: () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(process.env) })),
-    loadClients: async () => (await getRuntime()).clients,
-    env: process.env,
-    out: (line) => void io.stdout.write(`${line}\n`),
-    err: (line) => void io.stderr.write(`${line}\n`),
-    setExitCode: (code) => (exitCode = code),
-    ffmpegPath: process.env.FFMPEG_PATH ?? 'ffmpeg',
-    // Webhook health lives in the database; doctor shows it when one is reachable.
-    webhookHealth: async () => {
-      const db = await openDatabase(dbConfig());
-      try {
-        await migrateToLatest(db);
-        return (await listFolderHealth(db.kysely)).map((h) => ({
-          folderId: h.folderId,
-          missedCount: h.missedCount,
-          ...(h.lastDeliveryAt !== null ? { lastDeliveryAt: new Date(h.lastDeliveryAt).toISOString() } : {}),
-          ...(h.webhookDeletedAt !== null ? { webhookDeletedAt: new Date(h.webhookDeletedAt).toISOString() } : {}),
-        }));
-      } finally {
-        await db.close();
-      }
-    },
-  });
+  // The Box SDK, Kysely, pg and Fastify take about half a second and 100 MB to load: only
+  // the commands that talk to Box, the database or the network pay for them.
+  if (!LOCAL_COMMANDS.has(argv.find((a) => !a.startsWith('-')) ?? '')) {
+    const { registerServiceCommands } = await import('./service-commands.js');
+    registerServiceCommands(program, { io, getRuntime, setExitCode: (code) => (exitCode = code) });
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });

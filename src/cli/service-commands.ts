@@ -1,0 +1,74 @@
+/**
+ * The commands that talk to Box, the database or the network (DESIGN §2): migrate, jobs,
+ * clients set-default/revert-default, serve, worker and box. Loaded only when one of them
+ * is called (see main.ts).
+ */
+import type { Command } from 'commander';
+import { BoxClient, boxSettingsFromEnv } from '../box/index.js';
+import { databaseConfigFromEnv, listFolderHealth, migrateToLatest, openDatabase, withDatabase, type Db } from '../db/index.js';
+import type { QcRuntime } from '../qc/runtime.js';
+import { registerBoxCommands } from './box.js';
+import type { CliIo } from './check.js';
+import { registerClientSettingsCommands } from './client-settings.js';
+import { registerJobsCommands } from './jobs.js';
+import { registerMigrateCommand } from './migrate.js';
+import { registerServeCommands } from './serve.js';
+
+export interface ServiceCommandDeps {
+  io: CliIo;
+  getRuntime: () => Promise<QcRuntime>;
+  setExitCode: (code: number) => void;
+}
+
+export function registerServiceCommands(program: Command, deps: ServiceCommandDeps): void {
+  const { io, getRuntime } = deps;
+  const dbConfig = () => databaseConfigFromEnv(process.env);
+  const withMigratedDb = <T>(fn: (db: Db) => Promise<T>) =>
+    withDatabase(dbConfig(), async (db) => {
+      await migrateToLatest(db);
+      return fn(db);
+    });
+  const stdout = (text: string) => void io.stdout.write(text);
+  registerMigrateCommand(program, { withDb: (fn) => withDatabase(dbConfig(), fn), stdout });
+  registerJobsCommands(program, { withDb: withMigratedDb, stdout });
+  registerClientSettingsCommands(program, {
+    withDb: withMigratedDb,
+    stdout,
+    validateDefaultProfile: async (clientId, profileId) => {
+      const client = (await getRuntime()).clients.get(clientId);
+      if (!client) return `unknown client "${clientId}": see \`aiqc clients list\``;
+      return client.profiles.includes(profileId)
+        ? undefined
+        : `profile "${profileId}" is not in client "${clientId}"'s profiles (${client.profiles.join(', ')}): add it in clients.yaml first`;
+    },
+    configuredDefault: async (clientId) => (await getRuntime()).clients.get(clientId)?.default_profile,
+  });
+
+  registerServeCommands(program, { env: process.env });
+
+  let box: BoxClient | undefined;
+  registerBoxCommands(program, {
+    box: () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(process.env) })),
+    loadClients: async () => (await getRuntime()).clients,
+    env: process.env,
+    out: (line) => void io.stdout.write(`${line}\n`),
+    err: (line) => void io.stderr.write(`${line}\n`),
+    setExitCode: (code) => (deps.setExitCode(code)),
+    ffmpegPath: process.env.FFMPEG_PATH ?? 'ffmpeg',
+    // Webhook health lives in the database; doctor shows it when one is reachable.
+    webhookHealth: async () => {
+      const db = await openDatabase(dbConfig());
+      try {
+        await migrateToLatest(db);
+        return (await listFolderHealth(db.kysely)).map((h) => ({
+          folderId: h.folderId,
+          missedCount: h.missedCount,
+          ...(h.lastDeliveryAt !== null ? { lastDeliveryAt: new Date(h.lastDeliveryAt).toISOString() } : {}),
+          ...(h.webhookDeletedAt !== null ? { webhookDeletedAt: new Date(h.webhookDeletedAt).toISOString() } : {}),
+        }));
+      } finally {
+        await db.close();
+      }
+    },
+  });
+}
