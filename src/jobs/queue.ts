@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database, JobRow, JobStatus } from '../db/schema.js';
 import type { JobDefinition, PayloadOf } from './definition.js';
@@ -122,6 +122,16 @@ function serialise(value: unknown): string | null {
  * The durable job queue, stored in aiqc's own database so a job is enqueued atomically with the
  * domain write that caused it. Producers use `enqueue`; `Worker` uses the lease methods.
  */
+/**
+ * The lease fence: a write to a running job's row lands only while this lease still owns it
+ * (same worker, same attempt), so a worker whose lease was reclaimed cannot overwrite the
+ * new owner's work.
+ */
+function ownedBy(lease: Lease) {
+  return (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.and([eb('id', '=', lease.jobId), eb('status', '=', 'running'), eb('locked_by', '=', lease.workerId), eb('attempts', '=', lease.attempt)]);
+}
+
 export class JobQueue {
   readonly db: Db;
   readonly #definitions: ReadonlyMap<string, JobDefinition>;
@@ -330,10 +340,7 @@ export class JobQueue {
     const result = await this.db.kysely
       .updateTable('jobs')
       .set({ lease_until: now + leaseMs, updated_at: now })
-      .where('id', '=', lease.jobId)
-      .where('status', '=', 'running')
-      .where('locked_by', '=', lease.workerId)
-      .where('attempts', '=', lease.attempt)
+      .where(ownedBy(lease))
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
@@ -354,10 +361,7 @@ export class JobQueue {
       const result = await trx
         .updateTable('jobs')
         .set({ progress: serialise(progress), updated_at: now })
-        .where('id', '=', lease.jobId)
-        .where('status', '=', 'running')
-        .where('locked_by', '=', lease.workerId)
-        .where('attempts', '=', lease.attempt)
+        .where(ownedBy(lease))
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return false;
       if (sideEffect) await sideEffect(trx);
@@ -371,10 +375,7 @@ export class JobQueue {
     const updated = await this.db.kysely
       .updateTable('jobs')
       .set({ status: 'done', result: serialise(result), lease_until: null, finished_at: now, updated_at: now })
-      .where('id', '=', lease.jobId)
-      .where('status', '=', 'running')
-      .where('locked_by', '=', lease.workerId)
-      .where('attempts', '=', lease.attempt)
+      .where(ownedBy(lease))
       .executeTakeFirst();
     return Number(updated.numUpdatedRows) === 1;
   }
@@ -401,10 +402,7 @@ export class JobQueue {
           updated_at: now,
         };
       })
-      .where('id', '=', lease.jobId)
-      .where('status', '=', 'running')
-      .where('locked_by', '=', lease.workerId)
-      .where('attempts', '=', lease.attempt)
+      .where(ownedBy(lease))
       .returning('status')
       .executeTakeFirst();
     return row ? (row.status as 'queued' | 'dead') : undefined;
@@ -416,10 +414,7 @@ export class JobQueue {
     const updated = await this.db.kysely
       .updateTable('jobs')
       .set((eb) => ({ status: 'queued', attempts: eb('attempts', '-', 1), lease_until: null, run_after: now, updated_at: now }))
-      .where('id', '=', lease.jobId)
-      .where('status', '=', 'running')
-      .where('locked_by', '=', lease.workerId)
-      .where('attempts', '=', lease.attempt)
+      .where(ownedBy(lease))
       .executeTakeFirst();
     return Number(updated.numUpdatedRows) === 1;
   }
