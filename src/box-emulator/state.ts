@@ -48,10 +48,11 @@ export interface EmuApp {
   secondarySignatureKey?: string;
 }
 
-export interface EmuFolder {
+/** What Box keeps for every item, file or folder. */
+interface EmuItemBase {
   id: string;
   name: string;
-  /** '0' for a folder at the top of its owner's tree. */
+  /** '0' for an item at the top of its owner's tree. */
   parentId: string;
   ownerId: string;
   createdAt: string;
@@ -61,6 +62,8 @@ export interface EmuFolder {
   createdById: string;
   modifiedById: string;
 }
+
+export type EmuFolder = EmuItemBase;
 
 export interface EmuFileVersion {
   id: string;
@@ -70,19 +73,9 @@ export interface EmuFileVersion {
   uploaderId: string;
 }
 
-export interface EmuFile {
-  id: string;
-  name: string;
-  parentId: string;
-  ownerId: string;
-  createdAt: string;
-  modifiedAt: string;
+export interface EmuFile extends EmuItemBase {
   contentCreatedAt: string;
   contentModifiedAt: string;
-  etag: number;
-  sequenceId: number;
-  createdById: string;
-  modifiedById: string;
   /** Oldest first; the last one is current. */
   versions: EmuFileVersion[];
 }

@@ -87,6 +87,7 @@ export function deviceColorSpace(name: string): ColorUse | undefined {
 export interface PlacedImage {
   key: string;
   inline: boolean;
+  /** A stencil mask (ImageMask): one bit of shape painted in the fill colour. */
   mask: boolean;
   width: number;
   height: number;

@@ -36,6 +36,7 @@ import {
   type ContentHost,
   type ContentLimits,
   type Matrix,
+  type PlacedImage,
   type XObjectInfo,
 } from './content.js';
 
@@ -70,17 +71,11 @@ export interface PdfFont {
   pages: number[];
 }
 
-export interface PdfImage {
+/** A placed image as reported: what the content walk saw, with its page and object. */
+export interface PdfImage extends Pick<PlacedImage, 'inline' | 'mask' | 'width' | 'height' | 'bpc' | 'color'> {
   page: number;
   /** Object id of an image XObject ("9 0"), or `inline`. */
   object: string;
-  inline: boolean;
-  /** A stencil mask (ImageMask): one bit of shape painted in the fill colour. */
-  mask: boolean;
-  width: number;
-  height: number;
-  bpc: number;
-  color?: ColorUse;
   placed_w_pt: number;
   placed_h_pt: number;
   ppi_x: number;
