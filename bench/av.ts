@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 import { builtinKindHandlers } from '../src/analysis/index.js';
 import { builtinChecks } from '../src/checks/index.js';
 import { ProfileSet } from '../src/config/profiles.js';
-import { settingsFromEnv } from '../src/config/settings.js';
+import { readEnvironment } from '../src/config/environment.js';
 import { CheckCatalogue, KindRegistry } from '../src/qc/catalogue.js';
 import { runQc } from '../src/qc/engine.js';
 
@@ -27,7 +27,7 @@ const run = promisify(execFile);
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '.out');
 const CLIP = join(OUT, 'av-clip-1080p25.mp4');
 const REPEATS = Number(process.env.AV_BENCH_REPEATS ?? 5);
-const settings = settingsFromEnv();
+const settings = readEnvironment(process.env, ['core']).core;
 const FFMPEG = settings.ffmpegPath;
 
 async function ensureClip(): Promise<void> {

@@ -17,11 +17,11 @@ if (process.argv[2] === '--one') {
   const [file, detailPages] = process.argv.slice(3);
   // Built code, imported by URL so the type checker does not look for declarations.
   const dist = (path: string) => import(new URL(`../dist/${path}`, import.meta.url).href);
-  const { settingsFromEnv } = (await dist('config/settings.js')) as { settingsFromEnv: () => unknown };
+  const { readEnvironment } = (await dist('config/environment.js')) as { readEnvironment: (env: unknown, names: string[]) => { core: unknown } };
   type Runtime = { profiles: { get(id: string): unknown }; run(input: { path: string; profile: unknown }): Promise<Report> };
   type Report = { verdict: string; error?: string; checks: Array<{ id: string; status: string }> };
-  const { createQcRuntime } = (await dist('qc/runtime.js')) as { createQcRuntime: (s: unknown, ext: Record<string, unknown>) => Promise<Runtime> };
-  const runtime = await createQcRuntime(settingsFromEnv(), { pdf: { max_detail_pages: Number(detailPages) } });
+  const { createQcRuntime } = (await dist('app/runtime.js')) as { createQcRuntime: (s: unknown, ext: Record<string, unknown>) => Promise<Runtime> };
+  const runtime = await createQcRuntime(readEnvironment(process.env, ['core']).core, { pdf: { max_detail_pages: Number(detailPages) } });
   const t0 = performance.now();
   const report = await runtime.run({ path: file!, profile: runtime.profiles.get('print_pdf_general') });
   const ms = Math.round(performance.now() - t0);

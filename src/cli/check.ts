@@ -3,7 +3,7 @@ import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ProfileSet } from '../config/profiles.js';
-import type { QcRuntime } from '../qc/runtime.js';
+import type { QcRuntime } from '../app/runtime.js';
 import type { ResolvedProfile } from '../qc/types.js';
 import { renderHtml } from '../report/html.js';
 import type { QcReport } from '../report/schema.js';
@@ -48,7 +48,7 @@ export function registerCheckCommand(program: Command, getRuntime: () => Promise
         for (const [i, path] of paths.entries()) {
           const report = await runtime.run({
             path,
-            profile: fixedProfile ?? (await generalProfileFor(runtime, path)),
+            profile: fixedProfile ?? ((kind) => runtime.profiles.generalFor(kind)),
             ...(opts.client ? { client: runtime.clients.get(opts.client) } : {}),
             signal: abort.signal,
             onProgress: (e) => progress.onEvent(i, paths.length, e),
@@ -105,11 +105,6 @@ async function chooseProfile(runtime: QcRuntime, opts: CheckOptions): Promise<Re
   return runtime.profiles.get(opts.profile);
 }
 
-async function generalProfileFor(runtime: QcRuntime, path: string): Promise<ResolvedProfile> {
-  const { sniffFile } = await import('../qc/sniff.js');
-  const s = await stat(path);
-  return runtime.profiles.generalFor((await sniffFile(path, s.size)).kind);
-}
 
 export function reportBaseName(name: string): string {
   const base = basename(name, extname(name)) || 'asset';

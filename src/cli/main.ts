@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
-import { createQcRuntimeFromEnv, TOOL_VERSION, type QcRuntime } from '../qc/runtime.js';
+import { createQcRuntimeFromEnv, TOOL_VERSION, type QcRuntime } from '../app/runtime.js';
 import { registerCheckCommand, type CliIo } from './check.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { registerProfileCommands } from './profiles.js';

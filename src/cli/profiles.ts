@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { ProfileSet } from '../config/profiles.js';
-import type { QcRuntime } from '../qc/runtime.js';
+import type { QcRuntime } from '../app/runtime.js';
 import type { CliIo } from './check.js';
 
 export function registerProfileCommands(program: Command, getRuntime: () => Promise<QcRuntime>, io: CliIo): void {

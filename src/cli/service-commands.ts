@@ -5,8 +5,9 @@
  */
 import type { Command } from 'commander';
 import { BoxClient, boxSettingsFromEnv } from '../box/index.js';
-import { databaseConfigFromEnv, listFolderHealth, migrateToLatest, openDatabase, withDatabase, type Db } from '../db/index.js';
-import type { QcRuntime } from '../qc/runtime.js';
+import { readEnvironment } from '../config/environment.js';
+import { listFolderHealth, migrateToLatest, openDatabase, withDatabase, type Db } from '../db/index.js';
+import type { QcRuntime } from '../app/runtime.js';
 import { registerBoxCommands } from './box.js';
 import type { CliIo } from './check.js';
 import { registerClientSettingsCommands } from './client-settings.js';
@@ -22,7 +23,7 @@ export interface ServiceCommandDeps {
 
 export function registerServiceCommands(program: Command, deps: ServiceCommandDeps): void {
   const { io, getRuntime } = deps;
-  const dbConfig = () => databaseConfigFromEnv(process.env);
+  const dbConfig = () => readEnvironment(process.env, ['database']).database;
   const withMigratedDb = <T>(fn: (db: Db) => Promise<T>) =>
     withDatabase(dbConfig(), async (db) => {
       await migrateToLatest(db);

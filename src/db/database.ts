@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -66,36 +66,6 @@ export interface Db {
   /** Throws when the database cannot answer a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-const DEFAULT_DATA_DIR = './data';
-export const SQLITE_FILE_NAME = 'aiqc.sqlite';
-
-/**
- * DATABASE_URL (postgres://…) selects PostgreSQL; otherwise the embedded SQLite file
- * `$AIQC_DATA_DIR/aiqc.sqlite` (default `./data/aiqc.sqlite`).
- */
-export function databaseConfigFromEnv(env: Record<string, string | undefined>): DatabaseConfig {
-  const url = env.DATABASE_URL?.trim();
-  if (url) {
-    let protocol: string;
-    try {
-      protocol = new URL(url).protocol;
-    } catch (cause) {
-      throw new DatabaseConfigError(
-        'DATABASE_URL is not a URL. Set it to postgres://USER:PASSWORD@HOST:5432/DB, or unset it to use the embedded SQLite database.',
-        { cause },
-      );
-    }
-    if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
-      throw new DatabaseConfigError(
-        `DATABASE_URL uses "${protocol}", but only PostgreSQL is supported. Set it to postgres://USER:PASSWORD@HOST:5432/DB, or unset it to use the embedded SQLite database.`,
-      );
-    }
-    return { engine: 'postgres', connectionString: url };
-  }
-  const dataDir = env.AIQC_DATA_DIR?.trim() || DEFAULT_DATA_DIR;
-  return { engine: 'sqlite', path: resolve(join(dataDir, SQLITE_FILE_NAME)) };
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<Db> {

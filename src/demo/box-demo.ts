@@ -19,7 +19,7 @@ import { getQcRun } from '../db/qc-runs.js';
 import type { Job } from '../jobs/queue.js';
 import type { BoxQcResult } from '../pipeline/job.js';
 import { startPipelineFromEnv, type RunningPipeline } from '../pipeline/service.js';
-import { createQcRuntimeFromEnv } from '../qc/runtime.js';
+import { createQcRuntimeFromEnv } from '../app/runtime.js';
 import { boxFileDedupeKey } from '../server/box-event.js';
 import { EmulatorAdmin, type AdminFile } from './emulator-admin.js';
 import { writeDocxSample, writeImageSample, writePdfSample, writeVideoSample, type DemoSample } from './samples.js';

@@ -3,5 +3,4 @@ export { createBoxQcFileHandler, runBoxQcJob, reportNameFor, processedNameFor, t
 export { createWebhookFileMapper, PROCESSED_FOLDER_NAME, REPORT_PREFIX } from './mapper.js';
 export { QC_EXTENSIONS, isQcFileName, extensionOf } from './qc-extensions.js';
 export { createSweeper, type Sweeper, type SweepResult } from './sweeper.js';
-export { pipelineSettingsFromEnv, type PipelineSettings } from './settings.js';
 export { startPipeline, startPipelineFromEnv, type PipelineOptions, type RunningPipeline } from './service.js';

@@ -5,7 +5,7 @@
  * the Box writes look before they write, so a step that crashed after its Box call but before
  * its checkpoint is recognised rather than repeated.
  */
-import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BoxClient } from '../box/client.js';
 import { BoxApiError, BoxConfigError } from '../box/errors.js';
@@ -17,9 +17,9 @@ import { getQcRun, qcRunFromReport, saveQcRun } from '../db/qc-runs.js';
 import { handleJob, type JobHandler } from '../jobs/definition.js';
 import { PermanentJobError, TransientJobError } from '../jobs/errors.js';
 import type { JobContext } from '../jobs/worker.js';
-import type { QcRuntime } from '../qc/runtime.js';
+import type { QcRuntime } from '../app/runtime.js';
 import { newSessionId } from '../qc/session.js';
-import { sniffFile } from '../qc/sniff.js';
+import type { ResolvedProfile } from '../qc/types.js';
 import { renderHtml } from '../report/html.js';
 import type { QcReport } from '../report/schema.js';
 import { boxQcFileJob, type BoxQcFilePayload } from './job-definition.js';
@@ -120,18 +120,21 @@ export async function runBoxQcJob(payload: BoxQcFilePayload, ctx: JobContext, de
       const localPath = join(workDir, localFileName(payload.file_name));
       const downloaded = await boxStep(ctx, () => box.downloadToPath(payload.file_id, localPath, { versionId: payload.file_version_id }));
       log.info({ bytes: downloaded.bytes }, `downloaded ${payload.file_name} (${downloaded.bytes} bytes) from Box file ${payload.file_id} v${payload.file_version_id}`);
-      const sniff = await sniffFile(localPath, (await stat(localPath)).size);
       const override = folder.profile ? undefined : await getDefaultProfileOverride(deps.db.kysely, client.id);
       const configured = configuredProfile(client, folder, override);
-      const choice = profileForKind(configured, sniff.kind, client, profileAppliesTo(deps.runtime));
-      if (choice.source === 'kind_fallback') {
-        log.info(`profile ${configured.profileId} does not apply to ${sniff.kind} files; using ${choice.profileId} from ${client.id}'s profiles`);
-      }
-      const profile = profileOrFail(deps.runtime, choice.profileId, client);
+      let choice: ReturnType<typeof profileForKind> | undefined;
+      let profile: ResolvedProfile | undefined;
       const report = await deps.runtime.run({
         path: localPath,
         name: payload.file_name,
-        profile,
+        // The engine sniffs the file once and asks for the profile that fits its kind.
+        profile: (kind) => {
+          choice = profileForKind(configured, kind, client, profileAppliesTo(deps.runtime));
+          if (choice.source === 'kind_fallback') {
+            log.info(`profile ${configured.profileId} does not apply to ${kind} files; using ${choice.profileId} from ${client.id}'s profiles`);
+          }
+          return (profile = profileOrFail(deps.runtime, choice.profileId, client));
+        },
         client,
         sessionId: session,
         signal: ctx.signal,
@@ -139,6 +142,7 @@ export async function runBoxQcJob(payload: BoxQcFilePayload, ctx: JobContext, de
           if (event.type === 'check-start') log.info({ check_id: event.check_id }, `Running check ${event.index}/${event.total}: ${event.check_name}`);
         },
       });
+      if (!choice || !profile) throw new PermanentJobError(`QC of ${payload.file_name} ran without choosing a profile; this is a bug in aiqc.`);
       const run = qcRunFromReport(report, { jobId: ctx.jobId, clientId: client.id });
       if (!run) throw new PermanentJobError(`QC of ${payload.file_name} produced a report without session, asset or profile; this is a bug in aiqc.`);
       await save(

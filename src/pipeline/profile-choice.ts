@@ -1,5 +1,5 @@
 import type { BoxFolderMapping, ClientConfig } from '../config/clients.js';
-import type { QcRuntime } from '../qc/runtime.js';
+import type { QcRuntime } from '../app/runtime.js';
 import type { AssetKind } from '../qc/types.js';
 
 export type ProfileSource = 'folder' | 'override' | 'client_default' | 'kind_fallback';

@@ -7,18 +7,17 @@
 import type { Logger } from 'pino';
 import { BoxClient } from '../box/client.js';
 import { boxSettingsFromEnv } from '../box/settings.js';
-import { databaseConfigFromEnv, openDatabase, type Db } from '../db/database.js';
+import { readEnvironment, type Env, type PipelineSettings, type ServerSettings } from '../config/environment.js';
+import { openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrations.js';
 import type { BackoffPolicy } from '../jobs/backoff.js';
 import { JobQueue } from '../jobs/queue.js';
-import { createQcRuntimeFromEnv, type QcRuntime } from '../qc/runtime.js';
-import { serveConfigFromEnv, type ServeConfig } from '../server/config.js';
+import { createQcRuntime, QC_SECTIONS, type QcRuntime } from '../app/runtime.js';
 import { startService, type RunningService } from '../server/service.js';
 import { boxQcFileJob } from './job-definition.js';
 import { createBoxQcFileHandler } from './job.js';
 import { createWebhookFileMapper } from './mapper.js';
 import { profileAppliesTo } from './profile-choice.js';
-import { pipelineSettingsFromEnv, type PipelineSettings } from './settings.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
 
 export type PipelineRole = 'serve' | 'worker';
@@ -33,7 +32,7 @@ export interface PipelineOptions {
   logger: Logger;
   settings: PipelineSettings;
   /** Required for `serve`. */
-  http?: Pick<ServeConfig, 'port' | 'host' | 'basePath' | 'webhookKeys'>;
+  http?: ServerSettings;
   tmpRoot?: string;
   /** Run jobs in this process (default true); false serves webhooks only, for a separate `aiqc worker`. */
   runWorker?: boolean;
@@ -100,10 +99,12 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 }
 
 /** Everything from the environment, as `aiqc serve` / `aiqc worker` (and the demo) run it. */
-export async function startPipelineFromEnv(role: PipelineRole, env: Record<string, string | undefined>, logger: Logger): Promise<RunningPipeline> {
-  const settings = pipelineSettingsFromEnv(env);
-  const serveConfig = role === 'serve' ? serveConfigFromEnv(env) : undefined;
-  const runtime = await createQcRuntimeFromEnv(env);
+export async function startPipelineFromEnv(role: PipelineRole, env: Env, logger: Logger): Promise<RunningPipeline> {
+  // Every section this role uses, parsed together: one start-up error lists every problem.
+  const e = readEnvironment(env, [...QC_SECTIONS, 'pipeline', 'database', ...(role === 'serve' ? (['server'] as const) : [])]);
+  const settings = e.pipeline;
+  const serveConfig = role === 'serve' ? e.server : undefined;
+  const runtime = await createQcRuntime(e.core, { ai: e.ai, pdf: e.pdf });
   let box: BoxClient | undefined;
   const boxClient = () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(env), logger: logger.child({ component: 'box' }) }));
   try {
@@ -111,7 +112,7 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Record<strin
   } catch (error) {
     logger.warn(`Box credentials are not usable (${oneLine((error as Error).message)}); aiqc starts anyway, and Box jobs will fail with the fix until they are set.`);
   }
-  const db = await openDatabase(databaseConfigFromEnv(env));
+  const db = await openDatabase(e.database);
   try {
     await migrateToLatest(db);
     return await startPipeline({

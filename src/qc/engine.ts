@@ -14,6 +14,7 @@ import { newSessionId } from './session.js';
 import { sniffFile } from './sniff.js';
 import type {
   AssetFile,
+  AssetKind,
   CheckDefinition,
   CheckOutcome,
   CheckResult,
@@ -38,7 +39,11 @@ export interface QcInput {
   path: string;
   /** The name the user knows the file by; defaults to the path's base name. */
   name?: string;
-  profile: ResolvedProfile;
+  /**
+   * The profile, or how to choose it from what the file is: the engine sniffs the file once
+   * and hands the kind to the chooser (the CLI's general profile, the pipeline's kind fallback).
+   */
+  profile: ResolvedProfile | ((kind: AssetKind) => ResolvedProfile | Promise<ResolvedProfile>);
   /** The client the file belongs to; checks that follow a client's rules read it. */
   client?: QcClient;
   sessionId?: string;
@@ -57,6 +62,7 @@ export async function runQc(input: QcInput, deps: QcDeps): Promise<QcReport> {
   progress({ type: 'asset-start', name });
 
   const asset = await describeFile(input.path, name);
+  const profile = typeof input.profile === 'function' ? await input.profile(asset.sniff.kind) : input.profile;
   const runAbort = new AbortController();
   const onOuterAbort = () => runAbort.abort(input.signal?.reason);
   input.signal?.addEventListener('abort', onOuterAbort, { once: true });
@@ -65,7 +71,7 @@ export async function runQc(input: QcInput, deps: QcDeps): Promise<QcReport> {
 
   try {
     const store = new AnalysisStore(asset, env, runAbort.signal);
-    const profileChecks = withReadableFirst(input.profile.checks);
+    const profileChecks = withReadableFirst(profile.checks);
     const plan = profileChecks.map((rc) => ({ rc, def: deps.catalogue.get(rc.id) }));
     for (const { rc, def } of plan) {
       if (!def || !def.appliesTo.includes(asset.sniff.kind) || !def.requires) continue;
@@ -141,7 +147,7 @@ export async function runQc(input: QcInput, deps: QcDeps): Promise<QcReport> {
         info: probe?.info ?? {},
         ...(thumbnail ? { thumbnail } : {}),
       },
-      profile: { id: input.profile.id, name: input.profile.name },
+      profile: { id: profile.id, name: profile.name },
       score: scoreOf(results, readable),
       verdict: verdictOf(results, readable),
       ...(unreadable ? { error: unreadable } : {}),

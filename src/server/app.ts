@@ -1,3 +1,4 @@
+import { normaliseBasePath } from '../config/environment.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -26,12 +27,6 @@ export interface ServerDeps {
   /** How far ahead of our clock a timestamp may be (default 2 minutes). */
   clockSkewAheadMs?: number;
   metricsRegistry?: Registry;
-}
-
-export function normaliseBasePath(basePath: string | undefined): string {
-  const trimmed = (basePath ?? '').trim().replace(/\/+$/, '');
-  if (trimmed === '') return '';
-  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
 /**

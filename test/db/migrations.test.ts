@@ -1,33 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseConfigFromEnv, redactConnectionString } from '../../src/db/database.js';
-import { DatabaseConfigError } from '../../src/db/errors.js';
+import { redactConnectionString } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrations.js';
 import { ENGINES, createTestDatabase, type TestDatabase } from './test-databases.js';
 
-describe('databaseConfigFromEnv', () => {
-  it('defaults to ./data/aiqc.sqlite', () => {
-    const config = databaseConfigFromEnv({});
-    expect(config).toEqual({ engine: 'sqlite', path: expect.stringMatching(/[/\\]data[/\\]aiqc\.sqlite$/) });
-  });
-
-  it('puts the SQLite file under AIQC_DATA_DIR', () => {
-    expect(databaseConfigFromEnv({ AIQC_DATA_DIR: '/var/lib/aiqc' })).toEqual({ engine: 'sqlite', path: '/var/lib/aiqc/aiqc.sqlite' });
-  });
-
-  it('selects PostgreSQL from DATABASE_URL', () => {
-    expect(databaseConfigFromEnv({ DATABASE_URL: 'postgres://u:p@db:5432/aiqc', AIQC_DATA_DIR: '/x' })).toEqual({
-      engine: 'postgres',
-      connectionString: 'postgres://u:p@db:5432/aiqc',
-    });
-  });
-
-  it('rejects a DATABASE_URL for another engine, naming the variable and the fix', () => {
-    expect(() => databaseConfigFromEnv({ DATABASE_URL: 'mysql://db/aiqc' })).toThrow(DatabaseConfigError);
-    expect(() => databaseConfigFromEnv({ DATABASE_URL: 'mysql://db/aiqc' })).toThrow(/DATABASE_URL.*postgres:\/\//);
-    expect(() => databaseConfigFromEnv({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL is not a URL/);
-  });
-
+describe('redactConnectionString', () => {
   it('never shows the password when describing a connection', () => {
     expect(redactConnectionString('postgres://aiqc:s3cret@db:5432/aiqc')).not.toContain('s3cret');
   });

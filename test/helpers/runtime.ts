@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Settings } from '../../src/config/settings.js';
-import { createQcRuntime, type QcRuntime } from '../../src/qc/runtime.js';
+import type { Settings } from '../../src/config/environment.js';
+import { createQcRuntime, type QcRuntime } from '../../src/app/runtime.js';
 
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
   return {

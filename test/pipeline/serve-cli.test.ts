@@ -87,6 +87,6 @@ describe('aiqc serve', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^aiqc: Invalid worker\/sweeper settings in the environment: AIQC_SWEEP_GRACE_S/);
+    expect(stderr).toMatch(/^aiqc: environment at AIQC_SWEEP_GRACE_S: .*\n  fix: set AIQC_SWEEP_GRACE_S/);
   });
 });

@@ -5,7 +5,6 @@ import { makeClientsConfig, type ClientConfig } from '../../src/config/clients.j
 import { localFileName, processedNameFor, reportNameFor } from '../../src/pipeline/job.js';
 import { configuredProfile, profileForKind } from '../../src/pipeline/profile-choice.js';
 import { isQcFileName, kindFromName } from '../../src/pipeline/qc-extensions.js';
-import { pipelineSettingsFromEnv } from '../../src/pipeline/settings.js';
 import { createTestDatabase } from '../db/test-databases.js';
 import { createWebhookFileMapper } from '../../src/pipeline/mapper.js';
 import { setDefaultProfileOverride } from '../../src/db/client-settings.js';
@@ -53,16 +52,6 @@ describe('profile choice', () => {
     expect(profileForKind(choice, 'image', client, appliesTo)).toEqual(choice);
     expect(profileForKind(choice, 'video', client, appliesTo)).toEqual({ profileId: 'video_general', source: 'kind_fallback' });
     expect(profileForKind(choice, 'unknown', client, appliesTo)).toEqual(choice);
-  });
-});
-
-describe('settings', () => {
-  it('defaults, and every bad variable reported together', () => {
-    expect(pipelineSettingsFromEnv({})).toEqual({ concurrency: 2, leaseMs: 60_000, shutdownGraceMs: 30_000, sweepIntervalMs: 300_000, sweepGraceMs: 120_000 });
-    expect(pipelineSettingsFromEnv({ AIQC_SWEEP_INTERVAL_S: '30', AIQC_SWEEP_GRACE_S: '0' })).toMatchObject({ sweepIntervalMs: 30_000, sweepGraceMs: 0 });
-    expect(() => pipelineSettingsFromEnv({ AIQC_SWEEP_INTERVAL_S: 'often', AIQC_WORKER_CONCURRENCY: '0' })).toThrow(
-      /AIQC_WORKER_CONCURRENCY .*; AIQC_SWEEP_INTERVAL_S .*Fix or unset them/,
-    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QcRuntime } from '../../src/qc/runtime.js';
+import type { QcRuntime } from '../../src/app/runtime.js';
 import { renderHtml } from '../../src/report/html.js';
 import type { QcReport } from '../../src/report/schema.js';
 import { makeImage } from '../helpers/images.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { builtinKindHandlers } from '../../../src/analysis/index.js';
 import { builtinChecks } from '../../../src/checks/index.js';
 import { ProfileSet } from '../../../src/config/profiles.js';
-import { settingsFromEnv } from '../../../src/config/settings.js';
+import { readEnvironment } from '../../../src/config/environment.js';
 import { CheckCatalogue, KindRegistry } from '../../../src/qc/catalogue.js';
 import { runQc } from '../../../src/qc/engine.js';
 import type { QcEnvironment, ResolvedProfile, Severity } from '../../../src/qc/types.js';
@@ -15,7 +15,7 @@ export const catalogue = new CheckCatalogue(builtinChecks);
 export const kinds = new KindRegistry(builtinKindHandlers);
 
 export function testEnv(overrides: Partial<QcEnvironment> = {}): QcEnvironment {
-  const s = settingsFromEnv();
+  const s = readEnvironment(process.env, ['core']).core;
   return { maxPixels: s.maxPixels, checkTimeoutMs: 60_000, ffmpegPath: s.ffmpegPath, ffprobePath: s.ffprobePath, tmpDir: tmpdir(), extensions: {}, ...overrides };
 }
 

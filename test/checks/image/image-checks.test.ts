@@ -3,7 +3,7 @@
  * real engine and sharp.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { QcRuntime } from '../../../src/qc/runtime.js';
+import type { QcRuntime } from '../../../src/app/runtime.js';
 import { makeImage } from '../../helpers/images.js';
 import { inlineProfile, tempDir, testRuntime } from '../../helpers/runtime.js';
 

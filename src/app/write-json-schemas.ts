@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { builtinChecks } from '../checks/index.js';
 import { CheckCatalogue } from '../qc/catalogue.js';
-import { buildJsonSchemas } from './json-schemas.js';
+import { buildJsonSchemas } from '../config/json-schemas.js';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
 

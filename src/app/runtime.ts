@@ -4,14 +4,14 @@
  * engine's environment.
  */
 import { createRequire } from 'node:module';
-import { builtinKindHandlers, extensionsFromEnv } from '../analysis/index.js';
+import { builtinKindHandlers } from '../analysis/index.js';
 import { builtinChecks } from '../checks/index.js';
 import { loadClientsConfig, type ClientsConfig } from '../config/clients.js';
 import { ProfileSet } from '../config/profiles.js';
-import { settingsFromEnv, type Settings } from '../config/settings.js';
-import { CheckCatalogue, KindRegistry } from './catalogue.js';
-import { runQc, type QcDeps, type QcInput } from './engine.js';
-import type { QcEnvironment } from './types.js';
+import { readEnvironment, type Env, type Settings } from '../config/environment.js';
+import { CheckCatalogue, KindRegistry } from '../qc/catalogue.js';
+import { runQc, type QcDeps, type QcInput } from '../qc/engine.js';
+import type { QcEnvironment } from '../qc/types.js';
 import type { QcReport } from '../report/schema.js';
 
 export const TOOL_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -42,7 +42,11 @@ export async function createQcRuntime(settings: Settings, extensions: Record<str
   return { settings, catalogue, profiles, clients, deps, run: (input) => runQc(input, deps) };
 }
 
+/** The environment sections the QC runtime reads (a service adds its own to report all problems together). */
+export const QC_SECTIONS = ['core', 'pdf', 'ai'] as const;
+
 /** The runtime as a process starts it: settings and every family's settings from the environment. */
-export function createQcRuntimeFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<QcRuntime> {
-  return createQcRuntime(settingsFromEnv(env), extensionsFromEnv(env));
+export function createQcRuntimeFromEnv(env: Env = process.env): Promise<QcRuntime> {
+  const e = readEnvironment(env, QC_SECTIONS);
+  return createQcRuntime(e.core, { ai: e.ai, pdf: e.pdf });
 }
