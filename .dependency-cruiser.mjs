@@ -25,7 +25,7 @@ const upward = (name, layer, above) => ({
   to: { path: folders(above) },
 });
 
-module.exports = {
+export default {
   forbidden: [
     {
       name: 'no-circular',
