@@ -19,7 +19,7 @@ import { migrateToLatest } from '../src/db/migrations.js';
 import { defineJob } from '../src/jobs/definition.js';
 import { JobQueue } from '../src/jobs/queue.js';
 import { buildServer } from '../src/server/app.js';
-import { boxFileDedupeKey } from '../src/server/box-event.js';
+import { boxQcFileDedupeKey } from '../src/pipeline/box-qc-file.js';
 
 const { values } = parseArgs({
   options: {
@@ -96,7 +96,7 @@ async function serve(engine: 'sqlite' | 'postgres'): Promise<void> {
         action: 'enqueue',
         kind: job.kind,
         payload: { fileId: event.fileId, fileVersionId: event.fileVersionId },
-        dedupeKey: boxFileDedupeKey(event.fileId, event.fileVersionId),
+        dedupeKey: boxQcFileDedupeKey({ file_id: event.fileId, file_version_id: event.fileVersionId }),
       }),
     });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -20,7 +20,7 @@ import type { Job } from '../jobs/queue.js';
 import type { BoxQcResult } from '../pipeline/job.js';
 import { startPipelineFromEnv, type RunningPipeline } from '../pipeline/service.js';
 import { createQcRuntimeFromEnv } from '../app/runtime.js';
-import { boxFileDedupeKey } from '../server/box-event.js';
+import { boxQcFileDedupeKey } from '../pipeline/box-qc-file.js';
 import { EmulatorAdmin, type AdminFile } from './emulator-admin.js';
 import { writeDocxSample, writeImageSample, writePdfSample, writeVideoSample, type DemoSample } from './samples.js';
 
@@ -146,7 +146,7 @@ export async function runBoxDemo(options: BoxDemoOptions): Promise<BoxDemoResult
         ok &&= skipped;
         continue;
       }
-      const job = await waitForJob(aiqc, boxFileDedupeKey(file.id, file.file_version.id), deadline);
+      const job = await waitForJob(aiqc, boxQcFileDedupeKey({ file_id: file.id, file_version_id: file.file_version.id }), deadline);
       if (!job || job.status !== 'done') {
         ok = false;
         const why = !job ? `no job after ${Math.round((options.timeoutMs ?? 180_000) / 1000)} s (see ${relative(process.cwd(), logFile)})` : `job ${job.status}: ${job.lastError ?? ''}`;

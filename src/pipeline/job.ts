@@ -22,8 +22,7 @@ import { newSessionId } from '../qc/session.js';
 import type { ResolvedProfile } from '../qc/types.js';
 import { renderHtml } from '../report/html.js';
 import type { QcReport } from '../report/schema.js';
-import { boxQcFileJob, type BoxQcFilePayload } from './job-definition.js';
-import { PROCESSED_FOLDER_NAME, REPORT_PREFIX } from './mapper.js';
+import { boxQcFileJob, PROCESSED_FOLDER_NAME, processedNameFor, reportNameFor, type BoxQcFilePayload } from './box-qc-file.js';
 import { configuredProfile, profileAppliesTo, profileForKind, type ProfileSource } from './profile-choice.js';
 
 export interface BoxQcJobDeps {
@@ -55,26 +54,6 @@ export interface BoxQcResult {
   moved_to?: string;
   /** The report landed but the source could not be archived; it stays in INCOMING. */
   box_source_move_error?: string;
-}
-
-/** Box's limit on item names. */
-const BOX_NAME_MAX = 255;
-
-export function reportNameFor(sessionId: string, originalName: string): string {
-  return fitBoxName(`${REPORT_PREFIX}${sessionId}_`, originalName, '.html');
-}
-
-export function processedNameFor(sessionId: string, originalName: string): string {
-  return fitBoxName(`${sessionId}_`, originalName, '');
-}
-
-/** prefix + name + suffix, shortening the middle of `name` (keeping its extension) to Box's limit. */
-function fitBoxName(prefix: string, name: string, suffix: string): string {
-  const room = BOX_NAME_MAX - prefix.length - suffix.length;
-  if (name.length <= room) return `${prefix}${name}${suffix}`;
-  const dot = name.lastIndexOf('.');
-  const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
-  return `${prefix}${name.slice(0, room - ext.length - 1)}…${ext}${suffix}`;
 }
 
 /** A name safe on any local filesystem (no path, no shell metacharacters); the Box name still goes into the report. */

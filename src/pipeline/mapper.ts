@@ -3,9 +3,7 @@ import type { ClientsConfig } from '../config/clients.js';
 import { getDefaultProfileOverride } from '../db/client-settings.js';
 import type { Database } from '../db/schema.js';
 import type { AssetKind } from '../qc/types.js';
-import { newSessionId } from '../qc/session.js';
 import {
-  boxFileDedupeKey,
   skipIgnored,
   skipNonQcExtension,
   skipUnknownFolder,
@@ -13,12 +11,9 @@ import {
   type WebhookFileDecision,
   type WebhookFileMapper,
 } from '../server/box-event.js';
-import { BOX_QC_FILE_JOB, type BoxQcFilePayload } from './job-definition.js';
+import { boxQcFileJobFor, isReportName, PROCESSED_FOLDER_NAME } from './box-qc-file.js';
 import { configuredProfile, profileForKind } from './profile-choice.js';
 import { extensionOf, isQcFileName, kindFromName } from './qc-extensions.js';
-
-export const PROCESSED_FOLDER_NAME = '_PROCESSED';
-export const REPORT_PREFIX = 'QC_Report_';
 
 export interface MapperDeps {
   clients: ClientsConfig;
@@ -45,7 +40,7 @@ export function createWebhookFileMapper(deps: MapperDeps): WebhookFileMapper {
       return echo ?? skipUnknownFolder(event.parentFolderId);
     }
     const { client, folder } = mapping;
-    if (event.fileName.startsWith(REPORT_PREFIX)) {
+    if (isReportName(event.fileName)) {
       return skipIgnored(`ignoring ${event.fileName}: an aiqc report, not an asset`, folder.incoming_folder_id);
     }
     if (!isQcFileName(event.fileName)) return skipNonQcExtension(extensionOf(event.fileName) || event.extension, folder.incoming_folder_id);
@@ -53,20 +48,11 @@ export function createWebhookFileMapper(deps: MapperDeps): WebhookFileMapper {
     const override = folder.profile ? undefined : await getDefaultProfileOverride(deps.db, client.id);
     // The job decides from the file's bytes; the dispatch line names the profile the name suggests.
     const profile = profileForKind(configuredProfile(client, folder, override), kindFromName(event.fileName), client, deps.appliesTo);
-    const sessionId = newSessionId(new Date(clock()));
-    const payload: BoxQcFilePayload = {
-      file_id: event.fileId,
-      file_version_id: event.fileVersionId,
-      file_name: event.fileName,
-      folder_id: folder.incoming_folder_id,
-      client_id: client.id,
-      session_id: sessionId,
-    };
+    const job = boxQcFileJobFor({ id: event.fileId, versionId: event.fileVersionId, name: event.fileName }, { incomingFolderId: folder.incoming_folder_id, clientId: client.id }, new Date(clock()));
+    const sessionId = job.payload.session_id;
     return {
       action: 'enqueue',
-      kind: BOX_QC_FILE_JOB,
-      payload,
-      dedupeKey: boxFileDedupeKey(event.fileId, event.fileVersionId),
+      ...job,
       folderId: folder.incoming_folder_id,
       message: `Box webhook: dispatching session=${sessionId} client=${client.id} profile=${profile.profileId} file_id=${event.fileId}`,
       logFields: { session_id: sessionId, client_id: client.id, profile_id: profile.profileId, profile_source: profile.source },
@@ -82,7 +68,7 @@ function ownEcho(event: BoxFileUploadedEvent, clients: ClientsConfig, reportsFol
   if (event.parentFolderName === PROCESSED_FOLDER_NAME && watchedAncestor) {
     return skipIgnored(`ignoring ${event.fileName} in ${PROCESSED_FOLDER_NAME}: a source aiqc already checked and moved`, watchedAncestor.id);
   }
-  if (event.fileName.startsWith(REPORT_PREFIX)) {
+  if (isReportName(event.fileName)) {
     return skipIgnored(`ignoring ${event.fileName}: an aiqc report, not an asset`, watchedAncestor?.id);
   }
   return undefined;

@@ -14,7 +14,7 @@ import type { BackoffPolicy } from '../jobs/backoff.js';
 import { JobQueue } from '../jobs/queue.js';
 import { createQcRuntime, QC_SECTIONS, type QcRuntime } from '../app/runtime.js';
 import { startService, type RunningService } from '../server/service.js';
-import { boxQcFileJob } from './job-definition.js';
+import { boxQcFileJob } from './box-qc-file.js';
 import { createBoxQcFileHandler } from './job.js';
 import { createWebhookFileMapper } from './mapper.js';
 import { profileAppliesTo } from './profile-choice.js';

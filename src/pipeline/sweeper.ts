@@ -13,11 +13,8 @@ import { recordMissedWebhooks } from '../db/box-folder-health.js';
 import type { Db } from '../db/database.js';
 import { describeError } from '../jobs/errors.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { newSessionId } from '../qc/session.js';
-import { boxFileDedupeKey } from '../server/box-event.js';
 import type { BackgroundTask } from '../server/service.js';
-import { BOX_QC_FILE_JOB, type BoxQcFilePayload } from './job-definition.js';
-import { REPORT_PREFIX } from './mapper.js';
+import { boxQcFileDedupeKey, boxQcFileJobFor, isReportName } from './box-qc-file.js';
 import { isQcFileName } from './qc-extensions.js';
 
 export interface SweeperDeps {
@@ -88,25 +85,19 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
         }
         const now = clock();
         for (const item of items) {
-          if (item.type !== 'file' || !item.versionId || item.name.startsWith(REPORT_PREFIX) || !isQcFileName(item.name)) continue;
-          const dedupeKey = boxFileDedupeKey(item.id, item.versionId);
+          if (item.type !== 'file' || !item.versionId || isReportName(item.name) || !isQcFileName(item.name)) continue;
+          const dedupeKey = boxQcFileDedupeKey({ file_id: item.id, file_version_id: item.versionId });
           if (await deps.queue.getByDedupeKey(dedupeKey)) {
             firstSeen.delete(dedupeKey);
             continue;
           }
           if (!dueForSweep(item, dedupeKey, now)) continue;
-          const sessionId = newSessionId(new Date(now));
-          const payload: BoxQcFilePayload = {
-            file_id: item.id,
-            file_version_id: item.versionId,
-            file_name: item.name,
-            folder_id: folderId,
-            client_id: client.id,
-            session_id: sessionId,
-          };
+          // The same job the webhook would have enqueued (same payload shape, same dedupe key).
+          const request = boxQcFileJobFor({ id: item.id, versionId: item.versionId, name: item.name }, { incomingFolderId: folderId, clientId: client.id }, new Date(now));
+          const sessionId = request.payload.session_id;
           // Job and missed count commit together; a webhook that lands meanwhile dedupes on the key.
           const { job, created } = await deps.db.kysely.transaction().execute(async (trx) => {
-            const enqueued = await deps.queue.enqueue(BOX_QC_FILE_JOB, payload, { dedupeKey, trx });
+            const enqueued = await deps.queue.enqueue(request.kind, request.payload, { dedupeKey: request.dedupeKey, trx });
             if (enqueued.created) await recordMissedWebhooks(trx, folderId, now);
             return enqueued;
           });

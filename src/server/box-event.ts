@@ -53,7 +53,7 @@ export type WebhookFileDecision =
       action: 'enqueue';
       kind: string;
       payload: unknown;
-      /** One job per key, ever; use `boxFileDedupeKey(file id, file version id)`. */
+      /** One job per key, ever: the job's own key (src/pipeline/box-qc-file.ts `boxQcFileDedupeKey`). */
       dedupeKey: string;
       /** The watched INCOMING folder to credit in webhook health (default: the file's parent). */
       folderId?: string;
@@ -88,10 +88,6 @@ export function skipNonQcExtension(extension: string, folderId?: string): Webhoo
 /** An event aiqc caused itself (a report upload, the move into _PROCESSED) or otherwise ignores. */
 export function skipIgnored(message: string, folderId?: string): WebhookFileDecision {
   return { action: 'skip', outcome: 'ignored', message, ...(folderId ? { folderId } : {}) };
-}
-
-export function boxFileDedupeKey(fileId: string, fileVersionId: string): string {
-  return `box-file:${fileId}:${fileVersionId}`;
 }
 
 export class MalformedEventError extends Error {

@@ -14,7 +14,7 @@ import { builtinChecks } from '../../src/checks/index.js';
 import { GENERAL_PROFILE_FOR_KIND, ProfileSet } from '../../src/config/profiles.js';
 import { CheckCatalogue } from '../../src/qc/catalogue.js';
 import { createQcRuntime, type QcRuntime } from '../../src/app/runtime.js';
-import { boxFileDedupeKey } from '../../src/server/box-event.js';
+import { boxQcFileDedupeKey } from '../../src/pipeline/box-qc-file.js';
 import { createTestDatabase, type Engine, type TestDatabase } from '../db/test-databases.js';
 import { startSeededEmulator, type SeededEmulator } from '../box-emulator/fixtures.js';
 import { testSettings } from '../helpers/runtime.js';
@@ -129,7 +129,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     logger,
     upload: (name, content) => admin.uploadAs({ userId: seed.owner.id, folderId: incoming.id, name, content }),
     async waitForJob(file, timeoutMs = 30_000) {
-      const key = boxFileDedupeKey(file.id, file.versions.at(-1)!.id);
+      const key = boxQcFileDedupeKey({ file_id: file.id, file_version_id: file.versions.at(-1)!.id });
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const job = await pipeline.queue.getByDedupeKey(key);

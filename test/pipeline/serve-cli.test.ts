@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
 import { JobQueue } from '../../src/jobs/queue.js';
-import { boxQcFileJob } from '../../src/pipeline/job-definition.js';
+import { boxQcFileJob } from '../../src/pipeline/box-qc-file.js';
 import { KEYS, boxEventBody, signedHeaders } from '../server/support.js';
 
 const AIQC_BIN = join(import.meta.dirname, '../../dist/cli/main.js');
@@ -87,6 +87,6 @@ describe('aiqc serve', () => {
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^aiqc: environment at AIQC_SWEEP_GRACE_S: .*\n  fix: set AIQC_SWEEP_GRACE_S/);
+    expect(stderr).toMatch(/^aiqc: environment at AIQC_SWEEP_GRACE_S: .*\n {2}fix: set AIQC_SWEEP_GRACE_S/);
   });
 });

@@ -2,7 +2,8 @@
 // the webhook mapping's decisions (without HTTP; the end-to-end tests cover the wiring).
 import { describe, expect, it } from 'vitest';
 import { makeClientsConfig, type ClientConfig } from '../../src/config/clients.js';
-import { localFileName, processedNameFor, reportNameFor } from '../../src/pipeline/job.js';
+import { boxQcFileDedupeKey, boxQcFileJobFor, processedNameFor, reportNameFor } from '../../src/pipeline/box-qc-file.js';
+import { localFileName } from '../../src/pipeline/job.js';
 import { configuredProfile, profileForKind } from '../../src/pipeline/profile-choice.js';
 import { isQcFileName, kindFromName } from '../../src/pipeline/qc-extensions.js';
 import { createTestDatabase } from '../db/test-databases.js';
@@ -18,6 +19,21 @@ const client: ClientConfig = {
   folders: [{ incoming_folder_id: '10', reports_folder_id: '20' }, { incoming_folder_id: '11', reports_folder_id: '21', profile: 'meta_feed_image' }],
 };
 const appliesTo = (id: string) => (id === 'video_general' ? (['video'] as const) : id === 'file_basic' ? (['image', 'video', 'pdf', 'audio'] as const) : (['image'] as const));
+
+describe('the Box job\'s identity', () => {
+  it('one factory builds the payload and its dedupe key, whoever enqueues (webhook or sweeper)', () => {
+    const job = boxQcFileJobFor({ id: 'f1', versionId: 'v1', name: 'key.png' }, { incomingFolderId: '10', clientId: 'acme' }, new Date('2026-11-23T06:27:53Z'));
+    expect(job).toEqual({
+      kind: 'box.qc_file',
+      payload: { file_id: 'f1', file_version_id: 'v1', file_name: 'key.png', folder_id: '10', client_id: 'acme', session_id: expect.stringMatching(/^20261123T062753Z-[0-9a-f]+$/) },
+      dedupeKey: 'box-file:f1:v1',
+    });
+    // A new version is a new job; the same version is the same job, whatever its session.
+    expect(boxQcFileDedupeKey({ file_id: 'f1', file_version_id: 'v2' })).not.toBe(job.dedupeKey);
+    expect(boxQcFileDedupeKey(job.payload)).toBe(job.dedupeKey);
+    expect(() => boxQcFileJobFor({ id: '', versionId: 'v1', name: 'k.png' }, { incomingFolderId: '10', clientId: 'acme' }, new Date())).toThrow();
+  });
+});
 
 describe('names', () => {
   it('report and archive names carry the session and stay within Box\'s 255 characters', () => {

@@ -3,8 +3,8 @@ import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { signBoxWebhookDelivery, type WebhookKeys } from '../../src/box/webhook-signature.js';
 import { defineJob } from '../../src/jobs/definition.js';
+import { boxQcFileDedupeKey } from '../../src/pipeline/box-qc-file.js';
 import {
-  boxFileDedupeKey,
   skipIgnored,
   skipNonQcExtension,
   skipUnknownFolder,
@@ -36,7 +36,7 @@ export const testMapper: WebhookFileMapper = (event) => {
     action: 'enqueue',
     kind: boxFileJob.kind,
     payload: { fileId: event.fileId, fileVersionId: event.fileVersionId, clientId: 'diageo', name: event.fileName },
-    dedupeKey: boxFileDedupeKey(event.fileId, event.fileVersionId),
+    dedupeKey: boxQcFileDedupeKey({ file_id: event.fileId, file_version_id: event.fileVersionId }),
     folderId: INCOMING,
     message: `Box webhook: dispatching client=diageo file_id=${event.fileId}`,
   };
