@@ -16,7 +16,7 @@ const aiEnvSchema = z.object({
   AIQC_AI_PROVIDER: z.enum(AI_PROVIDERS).optional().meta({ description: 'openai | anthropic | openai-compatible (Ollama, vLLM, LM Studio…)' }),
   AIQC_AI_MODEL: z.string().min(1).optional().meta({ description: 'e.g. gpt-4.1-mini, claude-sonnet-4-5, qwen2.5vl:7b' }),
   AIQC_AI_BASE_URL: z.url().optional().meta({ description: 'API base URL; required for openai-compatible (e.g. http://127.0.0.1:11434/v1)' }),
-  AIQC_AI_API_KEY: z.string().optional().meta({ description: 'Key for openai-compatible endpoints; OPENAI_API_KEY / ANTHROPIC_API_KEY are used for their providers' }),
+  AIQC_AI_API_KEY: z.string().optional().meta({ description: 'Key for openai-compatible endpoints (the only key sent to AIQC_AI_BASE_URL there; OPENAI_API_KEY never is); OPENAI_API_KEY / ANTHROPIC_API_KEY are used for their providers' }),
   OPENAI_API_KEY: z.string().optional(),
   ANTHROPIC_API_KEY: z.string().optional(),
   AIQC_AI_TIMEOUT_S: number(90).meta({ description: 'Time limit of one model call, retries included' }),
@@ -66,7 +66,9 @@ export function aiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AiConfig 
   if (e.AIQC_AI_PROVIDER === 'openai-compatible' && !e.AIQC_AI_BASE_URL) {
     problems.push({ path: 'AIQC_AI_BASE_URL', message: 'openai-compatible needs the endpoint', fix: 'set AIQC_AI_BASE_URL, e.g. http://127.0.0.1:11434/v1 for Ollama' });
   }
-  const key = e.AIQC_AI_PROVIDER === 'anthropic' ? e.ANTHROPIC_API_KEY : e.AIQC_AI_PROVIDER === 'openai' ? e.OPENAI_API_KEY : (e.AIQC_AI_API_KEY ?? e.OPENAI_API_KEY);
+  // A custom endpoint gets only its own key: falling back to OPENAI_API_KEY would send the
+  // OpenAI account's key to whatever host AIQC_AI_BASE_URL names.
+  const key = e.AIQC_AI_PROVIDER === 'anthropic' ? e.ANTHROPIC_API_KEY : e.AIQC_AI_PROVIDER === 'openai' ? e.OPENAI_API_KEY : e.AIQC_AI_API_KEY;
   if (!key && e.AIQC_AI_PROVIDER === 'openai') problems.push({ path: 'OPENAI_API_KEY', message: 'the OpenAI provider needs an API key', fix: 'set OPENAI_API_KEY' });
   if (!key && e.AIQC_AI_PROVIDER === 'anthropic') problems.push({ path: 'ANTHROPIC_API_KEY', message: 'the Anthropic provider needs an API key', fix: 'set ANTHROPIC_API_KEY' });
   if ((e.AIQC_AI_PRICE_INPUT_PER_MTOK === undefined) !== (e.AIQC_AI_PRICE_OUTPUT_PER_MTOK === undefined)) {
