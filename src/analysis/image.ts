@@ -5,7 +5,9 @@
  */
 import { parse as parseIcc } from 'icc';
 import sharp, { type Metadata, type Stats } from 'sharp';
+import { open } from 'node:fs/promises';
 import { AssetUnreadableError } from '../qc/errors.js';
+import { cleanIccText, isSrgbProfile, jpegResolution, pngResolution, tiffResolution, type RecordedResolution } from './image-header.js';
 import type { Analysis, KindHandler, ProbeResult } from '../qc/types.js';
 
 export type ImageColorspace = 'srgb' | 'adobergb' | 'p3' | 'prophoto' | 'cmyk' | 'gray' | 'lab' | 'other';
@@ -33,17 +35,19 @@ export interface ImageDetails {
 
 const BITS: Record<string, number> = { uchar: 8, char: 8, ushort: 16, short: 16, uint: 32, int: 32, float: 32, double: 64 };
 
-function colorspaceOf(space: string, iccDescription: string | undefined): ImageColorspace {
+function colorspaceOf(space: string, icc: Uint8Array | undefined, iccDescription: string | undefined): ImageColorspace {
   if (space === 'cmyk') return 'cmyk';
   if (space === 'b-w' || space === 'grey16') return 'gray';
   if (space === 'lab' || space === 'labq' || space === 'labs') return 'lab';
   if (space === 'srgb' || space === 'rgb' || space === 'rgb16' || space === 'scrgb') {
     // libvips calls every RGB image "srgb"; the embedded profile says what the numbers mean.
+    // Untagged RGB is sRGB by convention (what browsers and platforms assume).
+    if (!icc || isSrgbProfile(icc, iccDescription)) return 'srgb';
     const d = iccDescription?.toLowerCase() ?? '';
     if (d.includes('adobe rgb') || d.includes('adobergb')) return 'adobergb';
     if (d.includes('p3')) return 'p3';
     if (d.includes('prophoto')) return 'prophoto';
-    return 'srgb';
+    return 'other';
   }
   return 'other';
 }
@@ -52,10 +56,13 @@ function readIcc(buffer: Buffer | undefined): ImageDetails['icc'] {
   if (!buffer) return undefined;
   try {
     const p = parseIcc(buffer);
+    const description = cleanIccText(p.description);
+    const colorSpace = cleanIccText(p.colorSpace);
+    const deviceClass = cleanIccText(p.deviceClass);
     return {
-      ...(p.description ? { description: p.description } : {}),
-      ...(p.colorSpace ? { color_space: p.colorSpace } : {}),
-      ...(p.deviceClass ? { device_class: p.deviceClass } : {}),
+      ...(description ? { description } : {}),
+      ...(colorSpace ? { color_space: colorSpace } : {}),
+      ...(deviceClass ? { device_class: deviceClass } : {}),
     };
   } catch {
     return { description: 'unparseable ICC profile' };
@@ -91,7 +98,8 @@ export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
       throw new AssetUnreadableError(`the image data is damaged or incomplete (${sharpReason(err)}): re-export ${name} and upload it again`, { cause: err });
     }
     const icc = readIcc(meta.icc);
-    const colorspace = colorspaceOf(meta.space ?? 'unknown', icc?.description);
+    const colorspace = colorspaceOf(meta.space ?? 'unknown', meta.icc, icc?.description);
+    const density = await recordedResolution(path, meta);
     const width = meta.autoOrient?.width ?? rawW;
     const height = meta.autoOrient?.height ?? rawH;
     const details: ImageDetails = {
@@ -103,7 +111,7 @@ export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
       channels: meta.channels ?? 0,
       has_alpha: meta.hasAlpha ?? false,
       has_transparent_pixels: (meta.hasAlpha ?? false) && !stats.isOpaque,
-      ...(meta.density ? { density_ppi: meta.density } : {}),
+      ...(density ? { density_ppi: density.ppi } : {}),
       ...(icc ? { icc } : {}),
       bits_per_sample: BITS[meta.depth ?? 'uchar'] ?? 8,
       pages: meta.pages ?? 1,
@@ -126,6 +134,30 @@ export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
     };
   },
 };
+
+/** Bytes read from the start of the file for the header: enough for PNG/JPEG and most TIFFs. */
+const HEADER_BYTES = 1 << 20;
+
+/**
+ * The resolution the file records, read from its own header for PNG, JPEG and TIFF (libvips
+ * invents 72 ppi where none is recorded); other formats as sharp reports it.
+ */
+async function recordedResolution(path: string, meta: Metadata): Promise<RecordedResolution> {
+  if (meta.format !== 'png' && meta.format !== 'jpeg' && meta.format !== 'tiff') return meta.density ? { ppi: meta.density } : undefined;
+  const file = await open(path);
+  let head: Uint8Array;
+  try {
+    const buffer = Buffer.alloc(HEADER_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, HEADER_BYTES, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+  if (meta.format === 'png') return pngResolution(head);
+  if (meta.format === 'jpeg') return jpegResolution(head, meta.exif);
+  // A TIFF whose first directory lies past the header bytes: trust libvips' figure.
+  return tiffResolution(head) ?? (meta.density ? { ppi: meta.density } : undefined);
+}
 
 export const imageThumbnail: Analysis<Buffer | undefined> = {
   id: 'image.thumbnail',

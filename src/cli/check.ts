@@ -2,10 +2,8 @@
 import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ProfileSet } from '../config/profiles.js';
 import type { QcRuntime } from '../app/runtime.js';
 import type { ResolvedProfile } from '../qc/types.js';
-import { renderHtml } from '../report/html.js';
 import type { QcReport } from '../report/schema.js';
 import { EXIT_OK, EXIT_QC_FAILED, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
@@ -100,6 +98,7 @@ async function chooseProfile(runtime: QcRuntime, opts: CheckOptions): Promise<Re
     } catch {
       throw new UsageError(`${opts.profile}: profile file not found — check the path, or give a profile id (aiqc profiles list)`);
     }
+    const { ProfileSet } = await import('../config/profiles.js');
     return ProfileSet.validateFile(resolve(opts.profile), { catalogue: runtime.catalogue, configDir: runtime.settings.configDir });
   }
   return runtime.profiles.get(opts.profile);
@@ -114,6 +113,7 @@ export function reportBaseName(name: string): string {
 async function writeReportFiles(dir: string, report: QcReport): Promise<void> {
   const base = join(dir, reportBaseName(report.asset.name));
   await writeFile(`${base}.qc.json`, `${JSON.stringify(report, null, 2)}\n`);
+  const { renderHtml } = await import('../report/html.js');
   await writeFile(`${base}.qc.html`, renderHtml(report));
 }
 

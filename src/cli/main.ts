@@ -8,19 +8,35 @@ import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/errors.js';
-import { createQcRuntimeFromEnv, TOOL_VERSION, type QcRuntime } from '../app/runtime.js';
+import type { QcRuntime } from '../app/runtime.js';
 import { registerCheckCommand, type CliIo } from './check.js';
 import { EXIT_USAGE, UsageError } from './errors.js';
 import { registerProfileCommands } from './profiles.js';
 import { registerSamplesCommand } from './samples.js';
+import { TOOL_VERSION } from './version.js';
 
 /** Commands that only read local files; everything else may need Box, the database or HTTP. */
 const LOCAL_COMMANDS = new Set(['check', 'profiles', 'samples']);
 
+/**
+ * The service commands' names and one-line descriptions as `aiqc --help` lists them; the real
+ * commands (service-commands.ts) load only when one is called. test/cli/help.test.ts keeps
+ * this list in step with them.
+ */
+export const SERVICE_COMMAND_SUMMARIES: readonly (readonly [name: string, description: string])[] = [
+  ['migrate', 'create or upgrade the database schema (SQLite under AIQC_DATA_DIR, or DATABASE_URL)'],
+  ['jobs', 'inspect and retry background jobs (Box webhook QC runs)'],
+  ['serve', 'run the Box webhook server, the job worker and the sweeper (PORT, HOST, BOX_*; see README)'],
+  ['worker', 'run only the job worker (scale out: several on one PostgreSQL DATABASE_URL)'],
+  ['box', 'Box admin: folders, webhooks and the onboarding doctor'],
+];
+
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let exitCode = 0;
   let runtime: Promise<QcRuntime> | undefined;
-  const getRuntime = () => (runtime ??= createQcRuntimeFromEnv(process.env));
+  // The runtime (every check's zod schema, sharp, the profiles) loads on first use, so
+  // `aiqc --help` and usage errors start in Node's own time (bench/startup.ts).
+  const getRuntime = () => (runtime ??= import('../app/runtime.js').then((m) => m.createQcRuntimeFromEnv(process.env)));
 
   const program = new Command('aiqc')
     .description('Automated quality control for creative marketing assets')
@@ -33,8 +49,14 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   registerSamplesCommand(program, io);
 
   // The Box SDK, Kysely, pg and Fastify take about half a second and 100 MB to load: only
-  // the commands that talk to Box, the database or the network pay for them.
-  if (!LOCAL_COMMANDS.has(argv.find((a) => !a.startsWith('-')) ?? '')) {
+  // the commands that talk to Box, the database or the network pay for them. Top-level help
+  // (no command word) lists them from SERVICE_COMMAND_SUMMARIES instead of loading them.
+  const commandWord = argv.find((a) => !a.startsWith('-'));
+  if (commandWord === undefined) {
+    for (const [name, description] of SERVICE_COMMAND_SUMMARIES) {
+      if (!program.commands.some((c) => c.name() === name)) program.command(name).description(description);
+    }
+  } else if (!LOCAL_COMMANDS.has(commandWord)) {
     const { registerServiceCommands } = await import('./service-commands.js');
     registerServiceCommands(program, { io, getRuntime, setExitCode: (code) => (exitCode = code) });
   }

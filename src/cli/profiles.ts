@@ -1,8 +1,6 @@
 /** `aiqc profiles list|show ID|validate PATH|checks` and `aiqc clients list`. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { ProfileSet } from '../config/profiles.js';
 import type { QcRuntime } from '../app/runtime.js';
 import type { CliIo } from './check.js';
 
@@ -25,6 +23,7 @@ export function registerProfileCommands(program: Command, getRuntime: () => Prom
     .action(async (id: string) => {
       const rt = await getRuntime();
       const p = rt.profiles.get(id);
+      const { stringify } = await import('yaml');
       io.stdout.write(stringify({ id: p.id, name: p.name, description: p.description, applies_to: p.applies_to, source: rt.profiles.source(id), checks: p.checks }));
     });
   profiles
@@ -33,6 +32,7 @@ export function registerProfileCommands(program: Command, getRuntime: () => Prom
     .description('validate a profile file; prints every problem with its fix')
     .action(async (path: string) => {
       const rt = await getRuntime();
+      const { ProfileSet } = await import('../config/profiles.js');
       const p = await ProfileSet.validateFile(resolve(path), { catalogue: rt.catalogue, configDir: rt.settings.configDir });
       io.stdout.write(`${path}: OK — profile ${p.id} "${p.name}" with ${p.checks.length} checks\n`);
     });

@@ -1,7 +1,6 @@
 /** `aiqc samples DIR`: write sample assets with known properties, to try aiqc on. */
 import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { writeImageSamples } from '../samples/images.js';
 import type { CliIo } from './check.js';
 
 export function registerSamplesCommand(program: Command, io: CliIo): void {
@@ -11,6 +10,8 @@ export function registerSamplesCommand(program: Command, io: CliIo): void {
     .description('write sample assets with known problems, to try aiqc on')
     .action(async (dir: string) => {
       await mkdir(dir, { recursive: true });
+      // sharp is loaded only when samples are written, not for `aiqc --help`.
+      const { writeImageSamples } = await import('../samples/images.js');
       for (const s of await writeImageSamples(dir)) io.stdout.write(`${s.file}  — ${s.purpose}\n`);
     });
 }

@@ -3,14 +3,13 @@
  * the model is shown and the model client; each AI check then asks its own question through
  * it. Answers are cached on disk by (asset sha256, check config, model).
  */
-import { APICallError, generateText, JSONParseError, NoObjectGeneratedError, NoOutputGeneratedError, Output, RetryError, TypeValidationError, type LanguageModel } from 'ai';
-import { ZodError } from 'zod';
+import type { LanguageModel } from 'ai';
 import { AiqcError, NotApplicableError } from '../../qc/errors.js';
 import type { Analysis, AnalysisContext } from '../../qc/types.js';
 import { AiCache, cacheKey, type CacheEntry } from './cache.js';
 import { languageModelFor, modelLabel } from './provider.js';
 import { aiConfigOf, type AiSettings } from './settings.js';
-import { aiVerdictSchema, type AiVerdict } from './verdict.js';
+import type { AiVerdict } from './verdict.js';
 import { visualSourceFor, type ModelImage } from './visual.js';
 
 export interface AiQuestion {
@@ -62,7 +61,7 @@ const SYSTEM = [
 
 export interface AiJudgeDeps {
   /** Builds the model client; tests may swap it for another real one. */
-  modelFor?: (settings: AiSettings) => LanguageModel;
+  modelFor?: (settings: AiSettings) => LanguageModel | Promise<LanguageModel>;
 }
 
 export function createAiJudgeAnalysis(deps: AiJudgeDeps = {}): Analysis<AiJudge> {
@@ -71,7 +70,7 @@ export function createAiJudgeAnalysis(deps: AiJudgeDeps = {}): Analysis<AiJudge>
     async compute(ctx) {
       const config = aiConfigOf(ctx.env.extensions);
       if (!config.configured) throw new NotApplicableError(config.reason);
-      const model = (deps.modelFor ?? languageModelFor)(config);
+      const model = await (deps.modelFor ?? languageModelFor)(config);
       const label = modelLabel(config);
       const cache = config.cacheDir ? new AiCache(config.cacheDir) : undefined;
       let images: Promise<ModelImage[]> | undefined;
@@ -98,42 +97,10 @@ async function ask(
   const shownInfo = pictures.map((p) => ({ caption: p.caption, width: p.width, height: p.height }));
   if (hit) return { verdict: hit.verdict, model: hit.model, cached: true, usage: hit.usage, ...(settings.price ? { cost_usd: 0 } : {}), duration_ms: 0, shown: shownInfo };
 
-  const timeout = AbortSignal.timeout(settings.timeoutMs);
-  const signal = AbortSignal.any([q.signal, ctx.signal, timeout]);
   const started = performance.now();
-  let result;
-  try {
-    result = await generateText({
-      model,
-      system: SYSTEM,
-      messages: [
-        {
-          role: 'user',
-          content: [
-            { type: 'text', text: `${q.instructions}\n\nYou are shown ${pictures.map((p) => p.caption).join('; and ')}.` },
-            ...pictures.map((p) => ({ type: 'file' as const, data: p.data, mediaType: p.mediaType })),
-          ],
-        },
-      ],
-      output: Output.object({ schema: aiVerdictSchema, name: 'qc_verdict', description: 'The verdict of one quality-control question' }),
-      temperature: 0,
-      maxRetries: settings.maxRetries,
-      abortSignal: signal,
-    });
-  } catch (err) {
-    throw explain(err, settings, timeout.aborted && !q.signal.aborted);
-  }
-  let verdict: AiVerdict;
-  try {
-    verdict = result.output;
-  } catch (err) {
-    throw explain(err, settings, false);
-  }
-  const usage: AiUsage = {
-    ...(result.usage.inputTokens !== undefined ? { input_tokens: result.usage.inputTokens } : {}),
-    ...(result.usage.outputTokens !== undefined ? { output_tokens: result.usage.outputTokens } : {}),
-    ...(result.usage.totalTokens !== undefined ? { total_tokens: result.usage.totalTokens } : {}),
-  };
+  // The AI SDK loads with the first question, not with the CLI (bench/startup.ts).
+  const { askModel } = await import('./call.js');
+  const { verdict, usage } = await askModel({ settings, model, system: SYSTEM, instructions: q.instructions, pictures, signal: q.signal, runSignal: ctx.signal });
   const duration_ms = Math.round(performance.now() - started);
   const entry: CacheEntry = { format: 1, model: label, created_at: new Date().toISOString(), verdict, usage, duration_ms };
   // A cache that cannot be written costs money next time, not correctness now.
@@ -144,36 +111,4 @@ async function ask(
 export function costOf(usage: AiUsage, price: NonNullable<AiSettings['price']>): number {
   const usd = ((usage.input_tokens ?? 0) * price.input_per_mtok + (usage.output_tokens ?? 0) * price.output_per_mtok) / 1e6;
   return Math.round(usd * 1e6) / 1e6;
-}
-
-/** Turn whatever the SDK threw into a reason a person can act on, with no key in it. */
-function explain(err: unknown, settings: AiSettings, timedOut: boolean): Error {
-  const redact = (text: string) => {
-    const key = settings.apiKey();
-    return (key ? text.split(key).join('***') : text).replace(/\s+/g, ' ').trim().slice(0, 300);
-  };
-  if (timedOut) {
-    return new AiAnswerError('AI_TIMEOUT', `the model did not answer within ${Math.round(settings.timeoutMs / 1000)} s (AIQC_AI_TIMEOUT_S); try again or raise the limit`, { cause: err });
-  }
-  const last = RetryError.isInstance(err) ? err.lastError : err;
-  if (NoObjectGeneratedError.isInstance(last) || NoOutputGeneratedError.isInstance(last)) {
-    const said = NoObjectGeneratedError.isInstance(last) && last.text ? `; it said: ${redact(last.text).slice(0, 160)}` : '';
-    const cause = last.cause;
-    const why = JSONParseError.isInstance(cause)
-      ? 'it is not JSON'
-      : TypeValidationError.isInstance(cause)
-        ? `it does not match the verdict schema: ${redact(issuesOf(cause.cause) ?? cause.message).slice(0, 200)}`
-        : redact(cause instanceof Error ? cause.message : last.message).slice(0, 200);
-    return new AiAnswerError('AI_BAD_ANSWER', `the model's answer is not a valid verdict (${why})${said}`, { cause: err });
-  }
-  if (APICallError.isInstance(last)) {
-    const attempts = RetryError.isInstance(err) ? ` after ${err.errors.length} attempts` : '';
-    return new AiAnswerError('AI_CALL_FAILED', `the model API failed${attempts}: ${last.statusCode ? `HTTP ${last.statusCode} ` : ''}${redact(last.message)}`, { cause: err });
-  }
-  return new AiAnswerError('AI_CALL_FAILED', `the model call failed: ${redact(err instanceof Error ? err.message : String(err))}`, { cause: err });
-}
-
-function issuesOf(err: unknown): string | undefined {
-  if (!(err instanceof ZodError)) return undefined;
-  return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }

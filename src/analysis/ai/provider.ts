@@ -2,22 +2,25 @@
  * The one place that turns AI settings into a Vercel AI SDK model. Every provider speaks
  * the same `LanguageModel` afterwards, so the checks never know which one answered.
  */
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
 import type { AiSettings } from './settings.js';
 
-export function languageModelFor(settings: AiSettings): LanguageModel {
+/** Each provider's package loads when a run first asks a model (none of them at start-up). */
+export async function languageModelFor(settings: AiSettings): Promise<LanguageModel> {
   const apiKey = settings.apiKey();
   switch (settings.provider) {
-    case 'openai':
+    case 'openai': {
+      const { createOpenAI } = await import('@ai-sdk/openai');
       // Chat Completions: structured outputs with images, and the same wire format as the
       // OpenAI-compatible servers (Ollama, vLLM) the checks are tested against.
       return createOpenAI({ ...(apiKey ? { apiKey } : {}), ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}) }).chat(settings.model);
-    case 'anthropic':
+    }
+    case 'anthropic': {
+      const { createAnthropic } = await import('@ai-sdk/anthropic');
       return createAnthropic({ ...(apiKey ? { apiKey } : {}), ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}) })(settings.model);
-    case 'openai-compatible':
+    }
+    case 'openai-compatible': {
+      const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
       return createOpenAICompatible({
         name: 'openai-compatible',
         baseURL: settings.baseUrl!,
@@ -25,6 +28,7 @@ export function languageModelFor(settings: AiSettings): LanguageModel {
         // Send the verdict's JSON schema as response_format (vLLM and Ollama enforce it).
         supportsStructuredOutputs: true,
       })(settings.model);
+    }
   }
 }
 

@@ -4,13 +4,21 @@
  * and is used for what it does best: the text layer and rendering page 1.
  */
 import { fileURLToPath } from 'node:url';
-import { getDocument, PasswordResponses, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 export type { PDFDocumentProxy, PDFPageProxy };
 
 // pdf.js draws the 14 standard fonts from these files when a PDF does not embed them.
 const STANDARD_FONTS = fileURLToPath(new URL('standard_fonts/', import.meta.resolve('pdfjs-dist/package.json')));
+
+/**
+ * pdf.js (and the @napi-rs/canvas it loads with it) costs about half a second and 50 MB to
+ * load: only a PDF run pays for it, the first time a document is opened.
+ */
+type PdfJs = typeof PdfJsModule;
+let pdfjs: Promise<PdfJs> | undefined;
+const loadPdfJs = (): Promise<PdfJs> => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
 
 export class PdfOpenError extends Error {
   constructor(
@@ -29,6 +37,7 @@ export interface OpenedPdf {
 
 /** Open with pdf.js; the caller closes. The bytes are copied: pdf.js may transfer its input. */
 export async function openWithPdfJs(bytes: Uint8Array): Promise<OpenedPdf> {
+  const { getDocument, PasswordResponses, VerbosityLevel } = await loadPdfJs();
   const task: PDFDocumentLoadingTask = getDocument({
     data: new Uint8Array(bytes),
     verbosity: VerbosityLevel.ERRORS,

@@ -8,4 +8,4 @@
 export { pdfDocument, pdfKind, pdfProbe, pdfSource, pdfThumbnail, sizeMm, type PdfDetails } from './probe.js';
 export { pdfText, type PdfTextItem, type PdfTextLayer, type PdfTextPage } from './text.js';
 export type { ColorUse } from './content.js';
-export type { PdfColorSpaceUse, PdfEncryption, PdfFont, PdfImage, PdfOutputIntent, PdfPageBoxes, PdfRect, PdfStructure } from './structure.js';
+export type { PdfColorSpaceUse, PdfEncryption, PdfFont, PdfImage, PdfOutputIntent, PdfPageBoxes, PdfRect, PdfStructure } from './types.js';

@@ -7,7 +7,7 @@ import { AssetUnreadableError } from '../../qc/errors.js';
 import type { Analysis, AnalysisContext, KindHandler, ProbeResult } from '../../qc/types.js';
 import { openWithPdfJs, PdfOpenError, renderPageJpeg, type PDFDocumentProxy } from './document.js';
 import { pdfSettings } from './settings.js';
-import { PdfStructureError, readStructure, type PdfRect, type PdfStructure } from './structure.js';
+import { PdfStructureError, type PdfRect, type PdfStructure } from './types.js';
 
 /** The probe's details: everything the pdf.* checks read. */
 export type PdfDetails = PdfStructure;
@@ -73,6 +73,8 @@ export const pdfProbe: Analysis<ProbeResult<PdfDetails>> = {
     const doc = await ctx.get(pdfDocument);
     let details: PdfStructure;
     try {
+      // pdf-lib loads with the first PDF, not with the CLI (bench/startup.ts).
+      const { readStructure } = await import('./structure.js');
       details = await readStructure(bytes, { maxDetailPages: settings.max_detail_pages, signal: ctx.signal });
     } catch (err) {
       if (ctx.signal.aborted) throw err;

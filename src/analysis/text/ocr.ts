@@ -8,7 +8,7 @@ import { mkdtemp, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import { createWorker, type Worker } from 'tesseract.js';
+import type { Worker } from 'tesseract.js';
 import { ToolMissingError } from '../../qc/errors.js';
 import type { TextWord } from './types.js';
 
@@ -54,6 +54,8 @@ export async function withOcrWorker<T>(
   // from one langPath: gather links to them in one private folder.
   const langDir = await mkdtemp(join(scratchDir, 'ocr-lang-'));
   for (const code of codes) await symlink(join(ocrDataDir(code), `${code}.traineddata.gz`), join(langDir, `${code}.traineddata.gz`));
+  // tesseract.js loads with the first OCR, not with the CLI (bench/startup.ts).
+  const { createWorker } = await import('tesseract.js');
   const worker = await createWorker([...codes], 1, { langPath: langDir, gzip: true, cacheMethod: 'none', logger: () => undefined, errorHandler: () => undefined });
   const stop = () => void worker.terminate().catch(() => undefined);
   signal.addEventListener('abort', stop, { once: true });

@@ -14,12 +14,15 @@ export const imageDpi = defineCheck({
     const ppi = recorded ?? 72;
     const measured = { ppi, recorded: recorded !== undefined };
     const expected = { min_ppi: params.min };
-    if (ppi >= params.min) return { status: 'pass', message: `${ppi} ppi meets the ${params.min} ppi minimum`, measured, expected };
+    if (ppi >= params.min) {
+      const said = recorded === undefined ? 'no resolution is recorded (read as 72 ppi, as layout software does), which meets' : `${ppi} ppi meets`;
+      return { status: 'pass', message: `${said} the ${params.min} ppi minimum`, measured, expected };
+    }
     const printable = (details.width / params.min) * 25.4;
     return {
       status: 'fail',
       message:
-        `${recorded === undefined ? 'no resolution is recorded (read as 72 ppi)' : `${ppi} ppi`} is under the ${params.min} ppi minimum: ` +
+        `${recorded === undefined ? `no resolution is recorded; ${params.min} ppi required` : `${ppi} ppi is under the ${params.min} ppi minimum`}: ` +
         `at ${params.min} ppi these ${details.width} px print ${printable.toFixed(0)} mm wide — supply a higher-resolution original or set the resolution in export`,
       measured,
       expected,

@@ -197,6 +197,17 @@ describe('providers', () => {
     expect(sent.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'qc_verdict', strict: true, schema: { additionalProperties: false } } });
   });
 
+  test('openai-compatible never sends OPENAI_API_KEY to its custom endpoint: only AIQC_AI_API_KEY goes there', async () => {
+    fake.reply({ kind: 'verdict', verdict: { ...good, status: 'pass', confidence: 0.9, regions: [] } });
+    const env = { AIQC_AI_PROVIDER: 'openai-compatible', AIQC_AI_MODEL: 'fake-vision-1', OPENAI_API_KEY: 'sk-openai-account-key', AIQC_AI_BASE_URL: fake.baseUrl, AIQC_AI_CACHE: 'off' };
+    await runChecks(image, [{ id: 'ai.prompt', params: { prompt: 'The logo keeps its proportions.' } }], { extensions: { ai: aiConfigFromEnv(env) } });
+    expect(fake.requests).toHaveLength(1);
+    expect(JSON.stringify(fake.requests[0]!.headers)).not.toContain('sk-openai-account-key');
+    fake.requests.length = 0;
+    await runChecks(image, [{ id: 'ai.prompt', params: { prompt: 'The logo keeps its proportions.' } }], { extensions: { ai: aiConfigFromEnv({ ...env, AIQC_AI_API_KEY: 'sk-endpoint-key' }) } });
+    expect(fake.requests[0]!.headers.authorization).toBe('Bearer sk-endpoint-key');
+  });
+
   test('the anthropic provider sends the image block and the schema as output_config, and reads the answer', async () => {
     fake.reply({ kind: 'verdict', verdict: { ...good, status: 'warn', confidence: 0.6 }, usage: { prompt_tokens: 1500, completion_tokens: 90 } });
     const report = await runChecks(image, [{ id: 'ai.prompt', params: { prompt: 'The logo keeps its proportions.' } }], {

@@ -1,0 +1,63 @@
+/**
+ * Image classes that were wrong on real files nobody here made (issue 11). The files are in
+ * test/fixtures/real-world/ (source and licence in the README there); each expectation was
+ * cross-checked with ImageMagick's `identify` (see that README).
+ */
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QcRuntime } from '../../../src/app/runtime.js';
+import { inlineProfile, tempDir, testRuntime } from '../../helpers/runtime.js';
+
+const real = (name: string) => fileURLToPath(new URL(`../../fixtures/real-world/${name}`, import.meta.url));
+
+let rt: QcRuntime;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  rt = await testRuntime();
+  ({ cleanup } = await tempDir());
+});
+afterAll(() => cleanup());
+
+async function checkOf(file: string, id: string, params: Record<string, unknown>) {
+  const report = await rt.run({ path: real(file), profile: inlineProfile(rt.catalogue, [{ id, params }]) });
+  return { ...report.checks.find((c) => c.id === id)!, report };
+}
+
+describe('colour space by the ICC profile’s identity', () => {
+  it("Apple's Generic RGB Profile is not sRGB (sharp's Portrait_2.jpg)", async () => {
+    const r = await checkOf('Portrait_2.jpg', 'image.colorspace', { allowed: ['srgb'] });
+    expect(r.status, r.message).toBe('fail');
+    expect(r.measured).toMatchObject({ colorspace: 'other', icc_profile: 'Generic RGB Profile' });
+  });
+
+  it('an sRGB profile whose name ends in NUL is sRGB, and the name is shown without the NUL (sharp’s Landscape_9.jpg)', async () => {
+    const r = await checkOf('Landscape_9.jpg', 'image.colorspace', { allowed: ['srgb'] });
+    expect(r.status, r.message).toBe('pass');
+    expect(r.message).toBe('SRGB (sRGB) is allowed');
+    expect(JSON.stringify(r.report)).not.toContain('\\u0000');
+  });
+});
+
+describe('the resolution the file records', () => {
+  it('a PNG without pHYs records none (sharp’s Flag_of_the_Netherlands.png)', async () => {
+    const r = await checkOf('Flag_of_the_Netherlands.png', 'image.dpi', { min: 300 });
+    expect(r.measured).toEqual({ ppi: 72, recorded: false });
+    expect(r.message).toMatch(/^no resolution is recorded; 300 ppi required/);
+  });
+
+  it('a JPEG whose JFIF density has no units records none (mathiasbynens/small jpeg.jpg)', async () => {
+    const r = await checkOf('small-jpeg.jpg', 'image.dpi', { min: 300 });
+    expect(r.measured).toEqual({ ppi: 72, recorded: false });
+  });
+
+  it('a JPEG with EXIF XResolution 240 records 240 ppi (sharp’s Landscape_9.jpg)', async () => {
+    const r = await checkOf('Landscape_9.jpg', 'image.dpi', { min: 300 });
+    expect(r.measured).toEqual({ ppi: 240, recorded: true });
+  });
+
+  it('a TIFF at 10 pixels per cm is 25.4 ppi, not "none" (sharp’s 8bit_depth.tiff)', async () => {
+    const r = await checkOf('8bit_depth.tiff', 'image.dpi', { min: 300 });
+    expect(r.measured).toEqual({ ppi: 25.4, recorded: true });
+    expect(r.message).toMatch(/^25\.4 ppi is under the 300 ppi minimum/);
+  });
+});
