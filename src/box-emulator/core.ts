@@ -180,9 +180,13 @@ export class BoxEmulatorCore {
     return file;
   }
 
-  private conflictError(existing: EmuFolder | EmuFile): EmuApiError {
+  /**
+   * Box's 409 for a taken name. Uploads and preflight checks answer `conflicts` as one object
+   * (live Box does; Box's UI elements read `conflicts.id`); folder operations as an array.
+   */
+  private conflictError(existing: EmuFolder | EmuFile, shape: 'object' | 'array' = 'array'): EmuApiError {
     const mini = 'versions' in existing ? fileMini(existing) : folderMini(existing);
-    return new EmuApiError(409, 'item_name_in_use', 'Item with the same name already exists', { conflicts: [mini] });
+    return new EmuApiError(409, 'item_name_in_use', 'Item with the same name already exists', { conflicts: shape === 'object' ? mini : [mini] });
   }
 
   private checkName(name: unknown): string {
@@ -280,7 +284,7 @@ export class BoxEmulatorCore {
     if (!options.asAdmin && parentId !== '0' && !canUpload(roleOnFolder(this.state, userId, parentId))) throw forbidden();
     const ownerId = parent?.ownerId ?? userId;
     const existing = findNameConflict(this.state, parentId, name, ownerId);
-    if (existing) throw this.conflictError(existing);
+    if (existing) throw this.conflictError(existing, 'object');
     return { name, ownerId };
   }
 
@@ -330,7 +334,7 @@ export class BoxEmulatorCore {
     if (options.name !== undefined && options.name !== file.name) {
       const name = this.checkName(options.name);
       const existing = findNameConflict(this.state, file.parentId, name, file.ownerId);
-      if (existing && existing.id !== file.id) throw this.conflictError(existing);
+      if (existing && existing.id !== file.id) throw this.conflictError(existing, 'object');
       file.name = name;
     }
     file.versions.push(this.storeVersion(content, userId));

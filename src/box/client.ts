@@ -127,9 +127,7 @@ function webhookOf(webhook: Webhook | WebhookMini): BoxWebhook {
 
 /** Id of the conflicting file when it has exactly this content. */
 function sameContentConflict(error: BoxApiError, sha1: string): string | undefined {
-  const conflicts = error.contextInfo?.['conflicts'] as Array<{ type?: string; id?: string; sha1?: string }> | undefined;
-  const file = conflicts?.find((c) => c.type === 'file' && c.sha1 === sha1);
-  return file?.id;
+  return error.conflicts.find((c) => c.type === 'file' && c.sha1 === sha1)?.id;
 }
 
 /** `name (2).ext` — the suffix Box's own web app uses for copies. */
@@ -444,7 +442,7 @@ export class BoxClient {
       return { id: folder.id, name: folder.name ?? name, created: true };
     } catch (err) {
       const error = toBoxApiError(err, context);
-      const conflict = (error.contextInfo?.['conflicts'] as Array<{ type?: string; id?: string; name?: string }> | undefined)?.[0];
+      const conflict = error.conflicts[0];
       if (error.code === 'item_name_in_use' && conflict?.type === 'folder' && conflict.id) {
         return { id: conflict.id, name: conflict.name ?? name, created: false };
       }
