@@ -152,7 +152,7 @@ export class BoxClient {
     this.logger = deps.logger ?? silentLogger;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
     this.chunkThreshold = deps.chunkedUploadThresholdBytes ?? CHUNKED_UPLOAD_THRESHOLD_BYTES;
-    this.auth = createSharedAuth(deps.settings.auth, deps.tokenRefreshMarginS ?? 300);
+    this.auth = createSharedAuth(deps.settings.auth, deps.tokenRefreshMarginS ?? 300, this.policy, this.logger);
     this.session = new NetworkSession({
       baseUrls: new BaseUrls(deps.settings.baseUrls),
       retryStrategy: new AiqcRetryStrategy(this.policy, this.logger),

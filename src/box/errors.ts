@@ -38,6 +38,8 @@ export interface BoxApiErrorFields {
   hint?: string;
   contextInfo?: Record<string, unknown>;
   retryAfterS?: number;
+  /** Overrides the status-based judgement of `transient` (a token refusal after a lost answer). */
+  transient?: boolean;
   cause?: unknown;
 }
 
@@ -52,6 +54,7 @@ export class BoxApiError extends Error {
   readonly hint?: string;
   readonly contextInfo?: Record<string, unknown>;
   readonly retryAfterS?: number;
+  private readonly transientOverride?: boolean;
 
   constructor(fields: BoxApiErrorFields) {
     super(fields.message, { cause: fields.cause });
@@ -61,6 +64,7 @@ export class BoxApiError extends Error {
     if (fields.hint !== undefined) this.hint = fields.hint;
     if (fields.contextInfo !== undefined) this.contextInfo = fields.contextInfo;
     if (fields.retryAfterS !== undefined) this.retryAfterS = fields.retryAfterS;
+    if (fields.transient !== undefined) this.transientOverride = fields.transient;
   }
 
   /** The items a 409 names, whichever shape Box sent them in. */
@@ -70,6 +74,7 @@ export class BoxApiError extends Error {
 
   /** Worth retrying later: rate limits, Box-side failures and lost connections. */
   get transient(): boolean {
+    if (this.transientOverride !== undefined) return this.transientOverride;
     return this.status === 0 || this.status === 429 || this.status >= 500;
   }
 }
