@@ -514,6 +514,13 @@ export class BoxClient {
     return detailed;
   }
 
+  /** Point an existing webhook at a new address (Box allows one webhook per item per app). */
+  async updateWebhookAddress(webhookId: string, address: string): Promise<BoxWebhook> {
+    return webhookOf(
+      await this.call(this.context('update webhook', 'webhook', webhookId), () => this.sdk.webhooks.updateWebhookById(webhookId, { requestBody: { address } })),
+    );
+  }
+
   async deleteWebhook(webhookId: string): Promise<void> {
     await this.call(this.context('delete webhook', 'webhook', webhookId), () => this.sdk.webhooks.deleteWebhookById(webhookId));
   }

@@ -1,6 +1,7 @@
 // The emulator refuses and answers what live Box refuses and answers, where aiqc's code could
 // otherwise pass here and break on Box: 409 shapes, webhook rules, offset cap, trash, 202s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBoxEmulator } from '../../src/box-emulator/index.js';
 import type { SeededEmulator } from './fixtures.js';
 import { startSeededEmulator } from './fixtures.js';
 
@@ -8,7 +9,8 @@ let seed: SeededEmulator;
 let access: string;
 
 beforeAll(async () => {
-  seed = await startSeededEmulator();
+  // As Box: webhook addresses must be https on 443 (the emulator's default).
+  seed = await startSeededEmulator({ allowInsecureWebhooks: false });
   const res = await fetch(`${seed.emulator.url}/oauth2/token`, {
     method: 'POST',
     body: new URLSearchParams({
@@ -62,5 +64,58 @@ describe('409 item_name_in_use carries context_info.conflicts in Box’s two sha
     const folderConflicts = (folder.json['context_info'] as { conflicts: unknown }).conflicts;
     expect(Array.isArray(folderConflicts)).toBe(true);
     expect((folderConflicts as unknown[])[0]).toMatchObject({ type: 'folder', name: 'twice' });
+  });
+});
+
+describe('webhooks as Box allows them', () => {
+  const hook = (targetId: string, address: string, type = 'folder', triggers = ['FILE.UPLOADED']): Promise<{ status: number; json: Record<string, unknown> }> =>
+    api('POST', '/2.0/webhooks', { target: { id: targetId, type }, address, triggers });
+
+  it('one webhook per item per app: a second one on the same folder is 409 whatever its address; a PUT moves it', async () => {
+    const folder = seed.emulator.admin.createFolder({ name: 'one hook', parentId: seed.incoming.id, ownerId: seed.owner.id });
+    const first = await hook(folder.id, 'https://a.example.com/hook');
+    expect(first.status).toBe(201);
+    const second = await hook(folder.id, 'https://b.example.com/hook');
+    expect(second.status).toBe(409);
+    expect(second.json).toMatchObject({ code: 'conflict', message: `Webhook:${String(first.json['id'])} already exists on the specified target.` });
+    const moved = await api('PUT', `/2.0/webhooks/${String(first.json['id'])}`, { address: 'https://b.example.com/hook' });
+    expect(moved.status).toBe(200);
+    expect(moved.json['address']).toBe('https://b.example.com/hook');
+  });
+
+  it('refuses an address that is not https on 443, on create and on update', async () => {
+    const folder = seed.emulator.admin.createFolder({ name: 'tls only', parentId: seed.incoming.id, ownerId: seed.owner.id });
+    for (const address of ['http://aiqc.example.com/hook', 'https://aiqc.example.com:8443/hook', 'http://127.0.0.1:8080/hook']) {
+      const refused = await hook(folder.id, address);
+      expect(refused.status, address).toBe(400);
+      expect(String(refused.json['message'])).toContain('HTTPS on port 443');
+    }
+    const ok = await hook(folder.id, 'https://aiqc.example.com:443/hook');
+    expect(ok.status).toBe(201);
+    expect((await api('PUT', `/2.0/webhooks/${String(ok.json['id'])}`, { address: 'http://aiqc.example.com/hook' })).status).toBe(400);
+  });
+
+  it('enforces https on 443 by default; allowInsecureWebhooks (--allow-insecure-webhooks) lets a loopback http receiver in', async () => {
+    for (const allowInsecureWebhooks of [undefined, true]) {
+      const emulator = await startBoxEmulator(allowInsecureWebhooks ? { allowInsecureWebhooks } : {});
+      try {
+        const { app, serviceAccount } = emulator.admin.defaultApp();
+        const folder = emulator.admin.createFolder({ name: 'hooked', ownerId: serviceAccount.id });
+        const create = (): unknown =>
+          emulator.core.createWebhook(serviceAccount.id, app.clientId, { target: { id: folder.id, type: 'folder' }, address: 'http://127.0.0.1:8080/hook', triggers: ['FILE.UPLOADED'] });
+        if (allowInsecureWebhooks) expect(create()).toMatchObject({ address: 'http://127.0.0.1:8080/hook' });
+        else expect(create).toThrow('HTTPS on port 443');
+      } finally {
+        await emulator.close();
+      }
+    }
+  });
+
+  it('refuses FILE.UPLOADED on a file target (Box: folders only)', async () => {
+    const file = seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'watched.txt', content: 'x' });
+    const refused = await hook(file.id, 'https://aiqc.example.com/hook', 'file', ['FILE.UPLOADED']);
+    expect(refused.status).toBe(400);
+    expect(String(refused.json['message'])).toContain('FILE.UPLOADED');
+    expect((await hook(file.id, 'https://aiqc.example.com/hook', 'file', ['FILE.DOWNLOADED'])).status).toBe(201);
   });
 });

@@ -185,8 +185,10 @@ describe('BoxClient webhooks', () => {
   it('creates, lists every page, reads and deletes webhooks', async () => {
     const { app } = seed.emulator.admin.defaultApp();
     for (let i = 0; i < 203; i += 1) {
+      // One webhook per item per app, as on Box: a folder each.
+      const folder = seed.emulator.admin.createFolder({ name: `hooked ${i}`, parentId: seed.reports.id, ownerId: seed.owner.id });
       seed.emulator.core.createWebhook(seed.serviceAccount.id, app.clientId, {
-        target: { id: seed.reports.id, type: 'folder' },
+        target: { id: folder.id, type: 'folder' },
         address: `https://hooks.example.com/${i}`,
         triggers: ['FILE.UPLOADED'],
       });
