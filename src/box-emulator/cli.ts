@@ -19,6 +19,7 @@ interface EmulatorCliOptions {
   tokenTtlS?: number;
   primaryKey?: string;
   secondaryKey?: string;
+  allowInsecureWebhooks?: boolean;
 }
 
 /** Parse `argv` (without node and script), start the emulator and print how to point clients at it. */
@@ -33,6 +34,7 @@ export async function runBoxEmulatorCli(argv: string[], log: (line: string) => v
     .option('--webhook-retry-delay-ms <ms>', 'wait between webhook delivery tries (Box: minutes to hours)', parseNumber('milliseconds'))
     .option('--primary-key <key>', "webhook signature primary key for the app(s) (aiqc's BOX_WEBHOOK_PRIMARY_KEY)")
     .option('--secondary-key <key>', "webhook signature secondary key (aiqc's BOX_WEBHOOK_SECONDARY_KEY)")
+    .option('--allow-insecure-webhooks', 'accept webhook addresses that are not https on port 443 (Box refuses them); for a local http receiver')
     .option('--token-ttl-s <seconds>', 'access token lifetime (Box: 3600); short values exercise refresh', parseNumber('seconds'))
     .exitOverride()
     .parse(argv, { from: 'user' });
@@ -48,6 +50,7 @@ export async function runBoxEmulatorCli(argv: string[], log: (line: string) => v
     ...(opts.webhookRetryDelayMs !== undefined && { webhookRetry: { delaysMs: [opts.webhookRetryDelayMs] } }),
     ...(opts.tokenTtlS !== undefined && { accessTokenTtlS: opts.tokenTtlS }),
     ...((opts.primaryKey || opts.secondaryKey) && { signatureKeys: keys }),
+    ...(opts.allowInsecureWebhooks && { allowInsecureWebhooks: true }),
   });
   if (opts.writeAppConfig) {
     const { app, config, serviceAccount } = emulator.admin.createApp('aiqc');

@@ -64,8 +64,11 @@ export const WEBHOOK_TRIGGERS: ReadonlySet<string> = new Set([
 export interface EmulatorCoreOptions {
   webhookRetry?: WebhookRetryOptions;
   accessTokenTtlS?: number;
-  /** Box refuses webhook addresses that are not HTTPS on port 443; off by default so local receivers work. */
-  enforceWebhookAddressRule?: boolean;
+  /**
+   * Box refuses webhook addresses that are not HTTPS on port 443, and so does the emulator by
+   * default. True lets the demo and tests register plain http receivers on loopback.
+   */
+  allowInsecureWebhooks?: boolean;
   now?: () => number;
   onChange?: () => void;
 }
@@ -75,7 +78,7 @@ export class BoxEmulatorCore {
   readonly dispatcher: WebhookDispatcher;
   readonly now: () => number;
   private readonly onChange: () => void;
-  private readonly enforceWebhookAddressRule: boolean;
+  private readonly allowInsecureWebhooks: boolean;
 
   constructor(
     readonly state: EmuState,
@@ -85,7 +88,7 @@ export class BoxEmulatorCore {
     this.tokens = new TokenStore(this.now, options.accessTokenTtlS ?? 3600);
     this.dispatcher = new WebhookDispatcher(options.webhookRetry);
     this.onChange = options.onChange ?? (() => undefined);
-    this.enforceWebhookAddressRule = options.enforceWebhookAddressRule ?? false;
+    this.allowInsecureWebhooks = options.allowInsecureWebhooks ?? false;
   }
 
   private stamp(): string {
@@ -180,9 +183,13 @@ export class BoxEmulatorCore {
     return file;
   }
 
-  private conflictError(existing: EmuFolder | EmuFile): EmuApiError {
+  /**
+   * Box's 409 for a taken name. Uploads and preflight checks answer `conflicts` as one object
+   * (live Box does; Box's UI elements read `conflicts.id`); folder operations as an array.
+   */
+  private conflictError(existing: EmuFolder | EmuFile, shape: 'object' | 'array' = 'array'): EmuApiError {
     const mini = 'versions' in existing ? fileMini(existing) : folderMini(existing);
-    return new EmuApiError(409, 'item_name_in_use', 'Item with the same name already exists', { conflicts: [mini] });
+    return new EmuApiError(409, 'item_name_in_use', 'Item with the same name already exists', { conflicts: shape === 'object' ? mini : [mini] });
   }
 
   private checkName(name: unknown): string {
@@ -280,7 +287,7 @@ export class BoxEmulatorCore {
     if (!options.asAdmin && parentId !== '0' && !canUpload(roleOnFolder(this.state, userId, parentId))) throw forbidden();
     const ownerId = parent?.ownerId ?? userId;
     const existing = findNameConflict(this.state, parentId, name, ownerId);
-    if (existing) throw this.conflictError(existing);
+    if (existing) throw this.conflictError(existing, 'object');
     return { name, ownerId };
   }
 
@@ -330,7 +337,7 @@ export class BoxEmulatorCore {
     if (options.name !== undefined && options.name !== file.name) {
       const name = this.checkName(options.name);
       const existing = findNameConflict(this.state, file.parentId, name, file.ownerId);
-      if (existing && existing.id !== file.id) throw this.conflictError(existing);
+      if (existing && existing.id !== file.id) throw this.conflictError(existing, 'object');
       file.name = name;
     }
     file.versions.push(this.storeVersion(content, userId));
@@ -395,22 +402,16 @@ export class BoxEmulatorCore {
     if (!target || typeof target.id !== 'string' || (target.type !== 'folder' && target.type !== 'file')) {
       throw badRequest("Bad Request: 'target' must be {id, type: file|folder}");
     }
-    if (typeof address !== 'string' || !/^https?:\/\//.test(address)) {
-      throw badRequest("Bad Request: 'address' must be a URL");
-    }
-    if (this.enforceWebhookAddressRule) {
-      const url = new URL(address);
-      if (url.protocol !== 'https:' || (url.port !== '' && url.port !== '443')) {
-        throw badRequest("Bad Request: 'address' must use HTTPS on port 443");
-      }
-    }
+    this.checkWebhookAddress(address);
     if (!Array.isArray(triggers) || triggers.length === 0 || !triggers.every((t) => typeof t === 'string' && WEBHOOK_TRIGGERS.has(t))) {
       throw badRequest("Bad Request: 'triggers' must be a non-empty list of Box webhook triggers");
     }
+    this.checkTriggersForTarget(target.type, triggers as string[]);
     if (target.type === 'folder') this.visibleFolder(userId, target.id);
     else this.visibleFile(userId, target.id);
+    // Box: one webhook per item per app, whatever its address (a new address is a PUT).
     for (const existing of this.state.webhooks.values()) {
-      if (existing.clientId === clientId && existing.targetId === target.id && existing.targetType === target.type && existing.address === address) {
+      if (existing.clientId === clientId && existing.targetId === target.id && existing.targetType === target.type) {
         throw new EmuApiError(409, 'conflict', 'Webhook:' + existing.id + ' already exists on the specified target.');
       }
     }
@@ -418,7 +419,7 @@ export class BoxEmulatorCore {
       id: nextId(this.state),
       targetType: target.type,
       targetId: target.id,
-      address,
+      address: address as string,
       triggers: [...new Set(triggers as string[])],
       createdById: userId,
       clientId,
@@ -427,6 +428,26 @@ export class BoxEmulatorCore {
     this.state.webhooks.set(webhook.id, webhook);
     this.onChange();
     return webhook;
+  }
+
+  /** Box: FILE.UPLOADED (an upload into a folder) is a folder trigger; a file target cannot have it. */
+  private checkTriggersForTarget(targetType: 'file' | 'folder', triggers: string[]): void {
+    if (targetType === 'file' && triggers.includes('FILE.UPLOADED')) {
+      throw badRequest("Bad Request: the trigger 'FILE.UPLOADED' is only available on folders", 'bad_request');
+    }
+  }
+
+  private checkWebhookAddress(address: unknown): void {
+    let url: URL | undefined;
+    try {
+      url = typeof address === 'string' ? new URL(address) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw badRequest("Bad Request: 'address' must be a URL");
+    if (!this.allowInsecureWebhooks && (url.protocol !== 'https:' || (url.port !== '' && url.port !== '443'))) {
+      throw badRequest("Bad Request: 'address' must use HTTPS on port 443 (start the emulator with --allow-insecure-webhooks for a plain http receiver)");
+    }
   }
 
   /** Webhooks belong to the app that made them; another app sees 404. */
@@ -438,10 +459,14 @@ export class BoxEmulatorCore {
 
   updateWebhook(clientId: string, webhookId: string, input: Record<string, unknown>): EmuWebhook {
     const webhook = this.visibleWebhook(clientId, webhookId);
-    if (typeof input['address'] === 'string') webhook.address = input['address'];
+    if (input['address'] !== undefined) {
+      this.checkWebhookAddress(input['address']);
+      webhook.address = input['address'] as string;
+    }
     if (Array.isArray(input['triggers'])) {
       const triggers = input['triggers'] as unknown[];
       if (!triggers.every((t) => typeof t === 'string' && WEBHOOK_TRIGGERS.has(t))) throw badRequest('Bad Request: unknown trigger');
+      this.checkTriggersForTarget(webhook.targetType, triggers as string[]);
       webhook.triggers = triggers as string[];
     }
     this.onChange();

@@ -5,6 +5,12 @@ import { BoxCcgAuth, BoxJwtAuth, CcgConfig, JwtConfig } from 'box-node-sdk';
 import type { TokenStorage } from 'box-node-sdk/box';
 import type { Authentication, NetworkSession } from 'box-node-sdk/networking';
 import type { AccessToken } from 'box-node-sdk/schemas';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BoxApiError, toBoxApiError } from './errors.js';
+import type { BoxLogger } from './logger.js';
+import { silentLogger } from './logger.js';
+import type { RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from './retry.js';
 import type { BoxAuthSettings } from './settings.js';
 import { readJwtConfig } from './settings.js';
 
@@ -40,7 +46,11 @@ export class EarlyRefreshTokenStorage implements TokenStorage {
   }
 }
 
-/** Wraps an SDK auth so concurrent callers share one in-flight refresh. */
+/**
+ * Wraps an SDK auth so concurrent callers share one in-flight refresh, and retries a token
+ * request itself: each try asks the inner auth again, so a JWT grant carries a fresh assertion
+ * (new jti) — the SDK's own retry would re-send the spent one, which Box refuses.
+ */
 export class SharedTokenAuth implements Authentication {
   private inflight: Promise<AccessToken> | undefined;
   tokensIssued = 0;
@@ -48,6 +58,8 @@ export class SharedTokenAuth implements Authentication {
   constructor(
     private readonly inner: Authentication,
     private readonly storage: TokenStorage,
+    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    private readonly logger: BoxLogger = silentLogger,
   ) {}
 
   async retrieveToken(networkSession?: NetworkSession): Promise<AccessToken> {
@@ -55,8 +67,7 @@ export class SharedTokenAuth implements Authentication {
   }
 
   refreshToken(networkSession?: NetworkSession): Promise<AccessToken> {
-    this.inflight ??= this.inner
-      .refreshToken(networkSession)
+    this.inflight ??= this.requestWithRetry(networkSession)
       .then((token) => {
         this.tokensIssued += 1;
         return token;
@@ -65,6 +76,22 @@ export class SharedTokenAuth implements Authentication {
         this.inflight = undefined;
       });
     return this.inflight;
+  }
+
+  private async requestWithRetry(networkSession?: NetworkSession): Promise<AccessToken> {
+    let lostAnswer = false;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.inner.refreshToken(networkSession);
+      } catch (err) {
+        const error = toBoxApiError(err, { operation: 'token request' });
+        const delay = retryDelayMs(this.policy, error.status, error.retryAfterS !== undefined ? { 'retry-after': String(error.retryAfterS) } : {}, attempt);
+        if (error.status === 0) lostAnswer = true;
+        if (delay === undefined) throw lostAnswer && error.status !== 0 ? refusedAfterLostAnswer(error) : error;
+        this.logger.warn({ status: error.status, code: error.code, attempt, delay_ms: delay }, 'Box token request failed transiently; retrying with a new assertion');
+        await sleep(delay);
+      }
+    }
   }
 
   async retrieveAuthorizationHeader(networkSession?: NetworkSession): Promise<string> {
@@ -81,7 +108,27 @@ export class SharedTokenAuth implements Authentication {
   }
 }
 
-export function createSharedAuth(settings: BoxAuthSettings, refreshMarginS: number): SharedTokenAuth {
+/**
+ * A token refusal that follows a lost connection: the lost request may have been taken by Box
+ * (a spent jti, a rotated refresh token), so it says nothing about the credentials. Transient.
+ */
+function refusedAfterLostAnswer(error: BoxApiError): BoxApiError {
+  return new BoxApiError({
+    status: error.status,
+    code: error.code,
+    message: `Box token request failed: ${error.status} ${error.code} after an earlier attempt lost its connection; the job will retry (the credentials are not known to be wrong)`,
+    ...(error.requestId !== undefined && { requestId: error.requestId }),
+    transient: true,
+    cause: error,
+  });
+}
+
+export function createSharedAuth(
+  settings: BoxAuthSettings,
+  refreshMarginS: number,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  logger: BoxLogger = silentLogger,
+): SharedTokenAuth {
   const storage = new EarlyRefreshTokenStorage(refreshMarginS);
   let inner: Authentication;
   if (settings.kind === 'jwt') {
@@ -98,5 +145,5 @@ export function createSharedAuth(settings: BoxAuthSettings, refreshMarginS: numb
       }),
     });
   }
-  return new SharedTokenAuth(inner, storage);
+  return new SharedTokenAuth(inner, storage, policy, logger);
 }

@@ -127,9 +127,7 @@ function webhookOf(webhook: Webhook | WebhookMini): BoxWebhook {
 
 /** Id of the conflicting file when it has exactly this content. */
 function sameContentConflict(error: BoxApiError, sha1: string): string | undefined {
-  const conflicts = error.contextInfo?.['conflicts'] as Array<{ type?: string; id?: string; sha1?: string }> | undefined;
-  const file = conflicts?.find((c) => c.type === 'file' && c.sha1 === sha1);
-  return file?.id;
+  return error.conflicts.find((c) => c.type === 'file' && c.sha1 === sha1)?.id;
 }
 
 /** `name (2).ext` — the suffix Box's own web app uses for copies. */
@@ -154,7 +152,7 @@ export class BoxClient {
     this.logger = deps.logger ?? silentLogger;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
     this.chunkThreshold = deps.chunkedUploadThresholdBytes ?? CHUNKED_UPLOAD_THRESHOLD_BYTES;
-    this.auth = createSharedAuth(deps.settings.auth, deps.tokenRefreshMarginS ?? 300);
+    this.auth = createSharedAuth(deps.settings.auth, deps.tokenRefreshMarginS ?? 300, this.policy, this.logger);
     this.session = new NetworkSession({
       baseUrls: new BaseUrls(deps.settings.baseUrls),
       retryStrategy: new AiqcRetryStrategy(this.policy, this.logger),
@@ -444,7 +442,7 @@ export class BoxClient {
       return { id: folder.id, name: folder.name ?? name, created: true };
     } catch (err) {
       const error = toBoxApiError(err, context);
-      const conflict = (error.contextInfo?.['conflicts'] as Array<{ type?: string; id?: string; name?: string }> | undefined)?.[0];
+      const conflict = error.conflicts[0];
       if (error.code === 'item_name_in_use' && conflict?.type === 'folder' && conflict.id) {
         return { id: conflict.id, name: conflict.name ?? name, created: false };
       }
@@ -514,6 +512,13 @@ export class BoxClient {
     const detailed: BoxWebhook[] = [];
     for (const webhook of await this.listAllWebhooks()) detailed.push(await this.getWebhook(webhook.id));
     return detailed;
+  }
+
+  /** Point an existing webhook at a new address (Box allows one webhook per item per app). */
+  async updateWebhookAddress(webhookId: string, address: string): Promise<BoxWebhook> {
+    return webhookOf(
+      await this.call(this.context('update webhook', 'webhook', webhookId), () => this.sdk.webhooks.updateWebhookById(webhookId, { requestBody: { address } })),
+    );
   }
 
   async deleteWebhook(webhookId: string): Promise<void> {

@@ -11,6 +11,25 @@ export interface BoxErrorContext {
   serviceAccountLogin?: string;
 }
 
+/** One item named in a 409's `context_info.conflicts`. */
+export interface BoxConflict {
+  type?: string;
+  id?: string;
+  name?: string;
+  sha1?: string;
+}
+
+/**
+ * `context_info.conflicts` as a list. Box answers an upload or preflight 409 with ONE object
+ * (its UI elements read `conflicts.id`) and a folder 409 with an array, so every reader goes
+ * through here.
+ */
+export function conflictsOf(contextInfo: Record<string, unknown> | undefined): BoxConflict[] {
+  const raw = contextInfo?.['conflicts'];
+  const list: unknown[] = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
+  return list.filter((c): c is BoxConflict => Boolean(c) && typeof c === 'object');
+}
+
 export interface BoxApiErrorFields {
   status: number;
   code: string;
@@ -19,6 +38,8 @@ export interface BoxApiErrorFields {
   hint?: string;
   contextInfo?: Record<string, unknown>;
   retryAfterS?: number;
+  /** Overrides the status-based judgement of `transient` (a token refusal after a lost answer). */
+  transient?: boolean;
   cause?: unknown;
 }
 
@@ -33,6 +54,7 @@ export class BoxApiError extends Error {
   readonly hint?: string;
   readonly contextInfo?: Record<string, unknown>;
   readonly retryAfterS?: number;
+  private readonly transientOverride?: boolean;
 
   constructor(fields: BoxApiErrorFields) {
     super(fields.message, { cause: fields.cause });
@@ -42,10 +64,17 @@ export class BoxApiError extends Error {
     if (fields.hint !== undefined) this.hint = fields.hint;
     if (fields.contextInfo !== undefined) this.contextInfo = fields.contextInfo;
     if (fields.retryAfterS !== undefined) this.retryAfterS = fields.retryAfterS;
+    if (fields.transient !== undefined) this.transientOverride = fields.transient;
+  }
+
+  /** The items a 409 names, whichever shape Box sent them in. */
+  get conflicts(): BoxConflict[] {
+    return conflictsOf(this.contextInfo);
   }
 
   /** Worth retrying later: rate limits, Box-side failures and lost connections. */
   get transient(): boolean {
+    if (this.transientOverride !== undefined) return this.transientOverride;
     return this.status === 0 || this.status === 429 || this.status >= 500;
   }
 }

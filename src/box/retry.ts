@@ -52,6 +52,11 @@ export function retryDelayMs(
   return Math.round(exponential * (0.5 + random()));
 }
 
+/** The SDK's token endpoint (`<baseUrl>/oauth2/token`, `#refresh` for refresh grants). */
+export function isTokenRequest(url: string | undefined): boolean {
+  return url !== undefined && /\/oauth2\/token(#.*)?$/.test(url);
+}
+
 /** The policy in the SDK's RetryStrategy shape, so every SDK call uses it too. */
 export class AiqcRetryStrategy implements RetryStrategy {
   constructor(
@@ -60,6 +65,10 @@ export class AiqcRetryStrategy implements RetryStrategy {
   ) {}
 
   async shouldRetry(fetchOptions: FetchOptions, fetchResponse: FetchResponse, attemptNumber: number): Promise<boolean> {
+    // Never re-send a token request as it was: its JWT assertion's jti may already be spent at
+    // Box, which then refuses the copy with invalid_grant. SharedTokenAuth retries it with a
+    // fresh assertion instead.
+    if (isTokenRequest(fetchOptions.url)) return false;
     const auth = fetchOptions.auth as Authentication | undefined;
     if (fetchResponse.status === 401 && auth && attemptNumber <= 2 && attemptNumber < this.policy.maxAttempts) {
       // An expired token: Box answers 401 and only then does a client refresh.

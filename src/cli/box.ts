@@ -75,6 +75,26 @@ const isHttpsOn443 = (url: URL): boolean => url.protocol === 'https:' && (url.po
 
 const sameAddress = (a: string | undefined, b: string): boolean => a !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
+/**
+ * Make the folder's one webhook (Box allows one per item per app) point at `url`: create it,
+ * leave it, or move its address with a PUT. 'conflict' when Box says one appeared meanwhile.
+ */
+async function registerFolderWebhook(client: BoxClient, existing: BoxWebhook[], folderId: string, url: string): Promise<string> {
+  const current = existing.find((w) => w.targetType === 'folder' && w.targetId === folderId);
+  if (current && sameAddress(current.address, url)) return 'SKIP — webhook already exists';
+  if (current) {
+    const updated = await client.updateWebhookAddress(current.id, url);
+    return `UPDATED webhook id=${updated.id} → ${url}`;
+  }
+  try {
+    const created = await client.createWebhook({ targetId: folderId, address: url, triggers: [TRIGGER] });
+    return `CREATED webhook id=${created.id}`;
+  } catch (err) {
+    if (err instanceof BoxApiError && err.status === 409) return 'conflict';
+    throw err;
+  }
+}
+
 export function registerBoxCommands(program: Command, deps: BoxCommandDeps): Command {
   const box = program.command('box').description('Box admin: folders, webhooks and the onboarding doctor');
 
@@ -96,7 +116,7 @@ export function registerBoxCommands(program: Command, deps: BoxCommandDeps): Com
   box
     .command('register-all-clients')
     .argument('<url>', "aiqc's webhook address, e.g. https://aiqc.example.com/api/box/webhook")
-    .description('Create a FILE.UPLOADED webhook on every configured INCOMING folder (idempotent)')
+    .description("Create a FILE.UPLOADED webhook on every configured INCOMING folder, or move an existing one to URL (idempotent)")
     .action(
       action(deps, async (rawUrl: string) => {
         const parsed = parseWebhookUrl(rawUrl);
@@ -108,23 +128,19 @@ export function registerBoxCommands(program: Command, deps: BoxCommandDeps): Com
           throw new UsageError(`no Box folders are configured in ${clients.file}: add clients.<id>.box.folders with incoming_folder_id and reports_folder_id`);
         }
         const client = deps.box();
-        const existing = await client.listAllWebhooksDetailed();
+        let existing = await client.listAllWebhooksDetailed();
         let failed = false;
         for (const { client: c, folder } of targets) {
           const label = `${c.id} (${folder.incoming_folder_id})`;
-          const match = existing.find((w) => w.targetType === 'folder' && w.targetId === folder.incoming_folder_id && sameAddress(w.address, url));
-          if (match) {
-            deps.out(`${label}: SKIP — webhook already exists`);
-            continue;
-          }
           try {
-            const created = await client.createWebhook({ targetId: folder.incoming_folder_id, address: url, triggers: [TRIGGER] });
-            deps.out(`${label}: CREATED webhook id=${created.id}`);
-          } catch (err) {
-            if (err instanceof BoxApiError && err.status === 409) {
-              deps.out(`${label}: SKIP — webhook already exists`);
-              continue;
+            let outcome = await registerFolderWebhook(client, existing, folder.incoming_folder_id, url);
+            if (outcome === 'conflict') {
+              // Another run created one since we listed: Box allows one per folder, so re-read and update it.
+              existing = await client.listAllWebhooksDetailed();
+              outcome = await registerFolderWebhook(client, existing, folder.incoming_folder_id, url);
             }
+            deps.out(`${label}: ${outcome === 'conflict' ? 'SKIP — webhook already exists' : outcome}`);
+          } catch (err) {
             failed = true;
             deps.out(`${label}: FAILED — ${describeError(err)}`);
           }
@@ -303,7 +319,7 @@ async function runDoctor(deps: BoxCommandDeps, rawUrl: string | undefined): Prom
           label,
           detail: elsewhere ? `registered at another address (${elsewhere})` : 'no webhook registered',
           fix: url
-            ? `aiqc box register-all-clients ${url.toString()}${onFolder.length ? ` (and remove the old one: aiqc box delete-webhook ${onFolder[0]?.id ?? ''})` : ''}`
+            ? `aiqc box register-all-clients ${url.toString()}${onFolder.length ? ` (Box allows one webhook per folder: this moves webhook ${onFolder[0]?.id ?? ''} to the new address)` : ''}`
             : 'aiqc box register-all-clients <aiqc webhook URL>',
         });
       } else {

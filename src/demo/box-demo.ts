@@ -62,7 +62,7 @@ export async function runBoxDemo(options: BoxDemoOptions): Promise<BoxDemoResult
   const logger = pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true }));
   try {
     // 1. "Box": the emulator on a free port, its app's signature keys set as in the developer console.
-    emulator = await startBoxEmulator({ port: 0, signatureKeys: keys, webhookRetry: { maxAttempts: 5, delaysMs: [1_000], timeoutMs: 10_000 } });
+    emulator = await startBoxEmulator({ port: 0, signatureKeys: keys, allowInsecureWebhooks: true, webhookRetry: { maxAttempts: 5, delaysMs: [1_000], timeoutMs: 10_000 } });
     const admin = new EmulatorAdmin(emulator.url);
     const [app] = await admin.apps();
     if (!app) throw new Error('the Box emulator started without an app');

@@ -28,8 +28,12 @@ export interface SeededEmulator {
   close(): Promise<void>;
 }
 
+/**
+ * Tests receive webhooks on plain http on loopback, which Box (and the emulator by default)
+ * refuses: the seeded emulator allows it unless the test says `allowInsecureWebhooks: false`.
+ */
 export async function startSeededEmulator(options: BoxEmulatorOptions = {}): Promise<SeededEmulator> {
-  const emulator = await startBoxEmulator(options);
+  const emulator = await startBoxEmulator({ allowInsecureWebhooks: true, ...options });
   const dir = mkdtempSync(join(tmpdir(), 'aiqc-box-'));
   const { config, serviceAccount, app } = emulator.admin.defaultApp();
   const jwtConfigPath = join(dir, 'box-config.json');

@@ -188,9 +188,11 @@ describe('box-node-sdk against the emulator', () => {
 
   it('creates, lists (every page) and deletes webhooks', async () => {
     const created: string[] = [];
+    // Box allows one webhook per item per app: three folders, one webhook each.
+    const targets = [0, 1, 2].map((i) => seed.emulator.admin.createFolder({ name: `hooked ${i}`, parentId: seed.incoming.id, ownerId: seed.owner.id }));
     for (let i = 0; i < 3; i += 1) {
       const webhook = await client.webhooks.createWebhook({
-        target: { id: seed.incoming.id, type: 'folder' },
+        target: { id: targets[i]?.id ?? '', type: 'folder' },
         address: `https://hooks.example.com/box/${i}`,
         triggers: ['FILE.UPLOADED'],
       });
@@ -206,7 +208,7 @@ describe('box-node-sdk against the emulator', () => {
     } while (marker);
     expect(seen).toEqual(expect.arrayContaining(created));
     const again = await sdkError(
-      client.webhooks.createWebhook({ target: { id: seed.incoming.id, type: 'folder' }, address: 'https://hooks.example.com/box/0', triggers: ['FILE.UPLOADED'] }),
+      client.webhooks.createWebhook({ target: { id: targets[0]?.id ?? '', type: 'folder' }, address: 'https://hooks.example.com/box/other', triggers: ['FILE.UPLOADED'] }),
     );
     expect(again.responseInfo.statusCode).toBe(409);
     for (const id of created) await client.webhooks.deleteWebhookById(id);

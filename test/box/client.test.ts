@@ -85,6 +85,33 @@ describe('BoxClient sign-in and the shared token', () => {
   });
 });
 
+describe('BoxClient token requests after a lost answer', () => {
+  it('retries a token request whose answer was lost with a fresh JWT assertion (Box refuses a reused jti)', async () => {
+    const client = new BoxClient({ settings: jwtSettings(seed), retry: { baseDelayMs: 10, maxDelayMs: 50 } });
+    // Box takes the assertion (its jti is now used), then the connection drops before the answer.
+    seed.emulator.admin.injectFault({ method: 'POST', path: '/oauth2/token', resetAfterHandling: true });
+    const me = await client.getCurrentUser();
+    expect(me.id).toBe(seed.serviceAccount.id);
+    expect(client.tokensIssued).toBe(1);
+  });
+
+  it('counts a token refusal that follows a lost connection as transient, not as wrong credentials', async () => {
+    const client = new BoxClient({ settings: jwtSettings(seed), retry: { baseDelayMs: 10, maxDelayMs: 50, maxAttempts: 2 } });
+    seed.emulator.admin.injectFault({ method: 'POST', path: '/oauth2/token', reset: true });
+    seed.emulator.admin.injectFault({ method: 'POST', path: '/oauth2/token', status: 400, code: 'invalid_grant' });
+    const error = await caught(client.getCurrentUser());
+    expect(error.code).toBe('invalid_grant');
+    expect(error.transient).toBe(true);
+    expect(error.message).not.toContain('Check the Box credentials');
+    seed.emulator.admin.clearFaults();
+    // Without a lost connection first, the same refusal is the credentials problem it looks like.
+    seed.emulator.admin.injectFault({ method: 'POST', path: '/oauth2/token', status: 400, code: 'invalid_grant' });
+    const refused = await caught(client.getCurrentUser());
+    expect(refused.transient).toBe(false);
+    expect(refused.message).toContain('Check the Box credentials');
+  });
+});
+
 describe('BoxClient folder and file helpers', () => {
   it('lists every item across pages', async () => {
     const folder = await box.findOrCreateFolder(seed.incoming.id, 'many');
@@ -158,8 +185,10 @@ describe('BoxClient webhooks', () => {
   it('creates, lists every page, reads and deletes webhooks', async () => {
     const { app } = seed.emulator.admin.defaultApp();
     for (let i = 0; i < 203; i += 1) {
+      // One webhook per item per app, as on Box: a folder each.
+      const folder = seed.emulator.admin.createFolder({ name: `hooked ${i}`, parentId: seed.reports.id, ownerId: seed.owner.id });
       seed.emulator.core.createWebhook(seed.serviceAccount.id, app.clientId, {
-        target: { id: seed.reports.id, type: 'folder' },
+        target: { id: folder.id, type: 'folder' },
         address: `https://hooks.example.com/${i}`,
         triggers: ['FILE.UPLOADED'],
       });

@@ -136,6 +136,23 @@ describe('aiqc box webhooks', () => {
   });
 });
 
+describe('aiqc box register-all-clients after the address changed', () => {
+  it('moves the folder’s one webhook to the new address with a PUT instead of skipping it', async () => {
+    await deleteAllWebhooks();
+    const first = await run(['box', 'register-all-clients', URL_B], { clients: [diageo()] });
+    const id = /CREATED webhook id=(\d+)/.exec(first.out)?.[1];
+    expect(id).toBeTruthy();
+    const moved = await run(['box', 'register-all-clients', URL_A], { clients: [diageo()] });
+    expect(moved.out).toBe(`diageo (${seed.incoming.id}): UPDATED webhook id=${id ?? ''} → ${URL_A}`);
+    expect(moved.exitCode).toBe(0);
+    const listed = await run(['box', 'list-webhooks'], { clients: [diageo()] });
+    expect(listed.out.split('\n')[0]).toBe('1 webhooks:');
+    expect(listed.out).toContain(`id=${id ?? ''}  folder ${seed.incoming.id} (diageo)  ${URL_A}`);
+    const doctor = await run(['box', 'doctor', URL_A], { clients: [diageo()] });
+    expect(doctor.out).toContain(`✓ diageo: webhook on INCOMING folder ${seed.incoming.id} — id=${id ?? ''} → ${URL_A}`);
+  });
+});
+
 describe('aiqc box register-all-clients input', () => {
   it('warns about an address Box will not deliver to and rejects a non-URL', async () => {
     await deleteAllWebhooks();
@@ -192,7 +209,7 @@ describe('aiqc box doctor', () => {
     await run(['box', 'register-all-clients', URL_B], { clients: [diageo()] });
     const elsewhere = await run(['box', 'doctor', URL_A], { clients: [diageo()] });
     expect(elsewhere.out).toMatch(new RegExp(`✗ diageo: webhook on INCOMING folder ${seed.incoming.id} — registered at another address \\(id=\\d+ → ${URL_B.replace(/[.]/g, '\\.')}\\)`));
-    expect(elsewhere.out).toContain('aiqc box delete-webhook');
+    expect(elsewhere.out).toContain(`fix: aiqc box register-all-clients ${URL_A} (Box allows one webhook per folder: this moves webhook`);
     expect(elsewhere.exitCode).toBe(1);
   });
 
