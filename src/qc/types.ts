@@ -28,6 +28,9 @@ export interface Evidence {
   page?: number;
   box?: { x: number; y: number; w: number; h: number };
   image?: string;
+  /** Frames just before and after a segment (data URIs), so a black or frozen still has context. */
+  image_before?: string;
+  image_after?: string;
   series?: {
     x_label: string;
     y_label: string;

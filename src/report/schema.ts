@@ -15,6 +15,8 @@ const evidenceSchema = z
     page: z.number().int().optional(),
     box: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }).optional(),
     image: z.string().regex(/^data:image\//).optional(),
+    image_before: z.string().regex(/^data:image\//).optional().meta({ description: 'A frame just before the segment (video), for context.' }),
+    image_after: z.string().regex(/^data:image\//).optional().meta({ description: 'A frame just after the segment (video), for context.' }),
     series: z
       .object({
         x_label: z.string(),

@@ -58,6 +58,9 @@ export interface SegmentStill {
   start_s: number;
   end_s: number;
   image: string;
+  /** The pass's samples just before the segment starts and just after it ends, when there are any. */
+  before?: string;
+  after?: string;
 }
 
 /** Stills per segment kind are capped: a clip with fifty black flashes needs a few pictures, not fifty. */
@@ -86,7 +89,16 @@ export const avStills: Analysis<SegmentStill[], AvStillsRequest> = {
       picks.map(async (p, i) => {
         const sample = fromSamples[i];
         const jpeg = sample ? await resized(await readFile(sample.file), STILL_WIDTH) : sought[next++]!;
-        return { ...p, image: dataUri(jpeg) };
+        // A black still alone says little; the frames either side show where in the edit it is.
+        const samples = pass.samples ?? [];
+        const before = samples.filter((s) => s.t < p.start_s).at(-1);
+        const after = samples.find((s) => s.t >= p.end_s);
+        return {
+          ...p,
+          image: dataUri(jpeg),
+          ...(before ? { before: dataUri(await resized(await readFile(before.file), STILL_WIDTH)) } : {}),
+          ...(after ? { after: dataUri(await resized(await readFile(after.file), STILL_WIDTH)) } : {}),
+        };
       }),
     );
   },

@@ -37,6 +37,8 @@ export interface LoudnessResult {
   true_peak_dbtp: number;
   /** Per channel; null for a channel that is digital silence throughout. */
   channel_true_peaks_dbtp: Array<number | null>;
+  /** Where the loudest true peak is (start of ebur128's 100 ms block; its peak is a running maximum). Null for digital silence. */
+  true_peak_at_s: number | null;
   /** Short-term loudness (3 s window) every 100 ms, thinned to at most CURVE_POINTS points. */
   short_term: Array<[number, number]>;
 }
@@ -237,7 +239,14 @@ export function loudnessFromFrames(frames: readonly MetadataFrame[]): LoudnessRe
   let maxS = -Infinity;
   const curve: Array<[number, number]> = [];
   let seenMeasurement = false;
+  let runningPeak = 0;
+  let peakAt: number | null = null;
   for (const f of frames) {
+    const peak = num(f, 'lavfi.r128.true_peak');
+    if (peak !== undefined && peak > runningPeak) {
+      runningPeak = peak;
+      peakAt = round2(f.pts_time);
+    }
     const m = num(f, 'lavfi.r128.M');
     const s = num(f, 'lavfi.r128.S');
     if (m !== undefined && m > NO_MEASUREMENT) maxM = Math.max(maxM, m);
@@ -263,6 +272,7 @@ export function loudnessFromFrames(frames: readonly MetadataFrame[]): LoudnessRe
     max_short_term_lufs: Number.isFinite(maxS) ? round2(maxS) : null,
     true_peak_dbtp: round2(Math.max(-200, dbOf(peakLinear))),
     channel_true_peaks_dbtp: channelPeaks.map((p) => (p > 0 ? round2(dbOf(p)) : null)),
+    true_peak_at_s: peakAt,
     short_term: thinned,
   };
 }

@@ -17,8 +17,11 @@ export const audioTruePeak = defineCheck({
     if (!l) return { status: 'skipped', message: 'the audio track decoded to nothing measurable' };
     const measured = { true_peak_dbtp: l.true_peak_dbtp, channels_dbtp: l.channel_true_peaks_dbtp };
     const expected = { max_dbtp: params.max_dbtp };
-    return l.true_peak_dbtp > params.max_dbtp + 1e-9
-      ? { status: 'fail', message: `true peak ${l.true_peak_dbtp.toFixed(1)} dBTP is over the ${params.max_dbtp} dBTP limit: apply a true-peak limiter`, measured, expected }
-      : { status: 'pass', message: `true peak ${l.true_peak_dbtp.toFixed(1)} dBTP is within ${params.max_dbtp} dBTP`, measured, expected };
+    const over = l.true_peak_dbtp > params.max_dbtp + 1e-9;
+    // Where the peak is, so the report can mark it on the loudness curve.
+    const evidence = l.true_peak_at_s === null ? [] : [{ start_s: l.true_peak_at_s, label: 'true peak', detail: { dbtp: l.true_peak_dbtp, over } }];
+    return over
+      ? { status: 'fail', message: `true peak ${l.true_peak_dbtp.toFixed(1)} dBTP is over the ${params.max_dbtp} dBTP limit: apply a true-peak limiter`, measured, expected, evidence }
+      : { status: 'pass', message: `true peak ${l.true_peak_dbtp.toFixed(1)} dBTP is within ${params.max_dbtp} dBTP`, measured, expected, evidence };
   },
 });

@@ -19,6 +19,8 @@ export function segmentEvidence(judged: readonly JudgedSegment[], label: string,
       end_s: s.end_s,
       label: `${label}${s.too_long ? ' (too long)' : ''}`,
       ...(still ? { image: still.image } : {}),
+      ...(still?.before ? { image_before: still.before } : {}),
+      ...(still?.after ? { image_after: still.after } : {}),
       detail: { place: s.place, limit_s: s.limit_s },
     };
   });

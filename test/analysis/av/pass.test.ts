@@ -90,7 +90,7 @@ describe('reading structured metadata', () => {
       ].join('\n'),
     );
     const l = loudnessFromFrames(frames)!;
-    expect(l).toMatchObject({ integrated_lufs: -22.9, lra_lu: 1.6, max_momentary_lufs: -20.5, max_short_term_lufs: -21, true_peak_dbtp: -6.02 });
+    expect(l).toMatchObject({ integrated_lufs: -22.9, lra_lu: 1.6, max_momentary_lufs: -20.5, max_short_term_lufs: -21, true_peak_dbtp: -6.02, true_peak_at_s: 3 });
     // No point before the first measurable 3 s window.
     expect(l.short_term).toEqual([[3.1, -22], [3.2, -21]]);
   });
