@@ -1,13 +1,20 @@
 /**
  * The single decode pass. Every A/V measurement the profile's checks asked for (loudness
- * and true peak, black, freeze and silence segments) is computed by ONE ffmpeg run whose
- * filtergraph holds exactly the filters those requests need. Results come back as
+ * and true peak, black, freeze and silence segments) is computed from ONE decode of each
+ * stream, with filtergraphs that hold exactly the filters those requests need: the picture
+ * is decoded by exactly one ffmpeg run (black, freeze, samples; `-an`), and the sound, when
+ * loudness or silence is asked, by one audio-only run (`-vn`) beside it. The two run at the
+ * same time: in one process every filter runs on ffmpeg's single filtering thread after
+ * the decoder, so ebur128's true-peak oversampling waited on the picture; in its own
+ * process it uses the other core, and reading the audio again costs only a demux of the
+ * file (the picture's packets are skipped, never decoded). Results come back as
  * structured per-frame metadata (`metadata=print:file=…`) that ebur128, blackdetect,
  * freezedetect and silencedetect attach to frames — never from ffmpeg's log, whose
  * ebur128 summary is wrong inside -filter_complex (it prints a bogus one when the graph is
  * first configured).
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../../qc/types.js';
 import { avProbe, inputUrl, type AvDetails } from './probe.js';
@@ -83,10 +90,19 @@ export function escapeFilterValue(value: string): string {
   return level1.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
 }
 
-export interface PassPlan {
+/** One ffmpeg run of the pass: the picture's (`video`) or the sound's (`audio`), never both. */
+export interface PassRun {
+  stream: 'audio' | 'video';
   filtergraph: string;
   /** Graph outputs that go to the null muxer (measurement only). */
   outputs: string[];
+}
+
+export interface PassPlan {
+  /** Every graph of the pass, `;`-joined: what reports and the bench show. */
+  filtergraph: string;
+  /** At most one run per stream kind: the picture is decoded once, the sound once. */
+  runs: PassRun[];
   /** Metadata file per branch. */
   files: {
     audio?: string;
@@ -118,8 +134,9 @@ export function planPass(requests: readonly AvPassRequest[], details: AvDetails,
   const blackMin = blackCandidates.length > 0 ? Math.max(0, Math.min(...blackCandidates)) : undefined;
   const wantsFrames = !!video && requests.some((r) => r.measure === 'frames');
 
-  const chains: string[] = [];
-  const outputs: string[] = [];
+  const runs: PassRun[] = [];
+  let chains: string[] = [];
+  let outputs: string[] = [];
   const files: PassPlan['files'] = { silence: [] };
   const audioBranches = (wantsLoudness ? 1 : 0) + silenceByThreshold.size;
   if (audio && audioBranches > 0) {
@@ -141,6 +158,9 @@ export function planPass(requests: readonly AvPassRequest[], details: AvDetails,
       chains.push(`${input(label)}silencedetect=noise=${threshold}dB:duration=${min},ametadata=mode=print:file=${escapeFilterValue(file)}[${label}]`);
       outputs.push(label);
     }
+    runs.push({ stream: 'audio', filtergraph: chains.join(';'), outputs });
+    chains = [];
+    outputs = [];
   }
   if (video && (blackMin !== undefined || wantsFrames)) {
     // Detection runs on a reduced copy: decoding dominates, and black levels and frame
@@ -167,19 +187,30 @@ export function planPass(requests: readonly AvPassRequest[], details: AvDetails,
       chains.push(`${chain}[v]`);
     }
     outputs.push('v');
+    runs.push({ stream: 'video', filtergraph: chains.join(';'), outputs });
   }
-  if (chains.length === 0) return undefined;
-  return { filtergraph: chains.join(';'), outputs, files, ...(blackMin !== undefined ? { blackMin } : {}), ...(freezeMin !== undefined ? { freezeMin } : {}) };
+  if (runs.length === 0) return undefined;
+  return { filtergraph: runs.map((r) => r.filtergraph).join(';'), runs, files, ...(blackMin !== undefined ? { blackMin } : {}), ...(freezeMin !== undefined ? { freezeMin } : {}) };
 }
 
-export function passArgs(plan: PassPlan, path: string): string[] {
+/**
+ * The ffmpeg arguments of one run. `-an`/`-vn` on the input keep each run to its stream (the
+ * other's packets are demuxed and dropped, not decoded). The picture's run gives its graph
+ * every core for slice threads (scale, blackdetect split each frame into slices) — ffmpeg's
+ * default is the same "auto", stated here so a build with another default cannot make the
+ * pass serial; the sound's filters (ebur128, silencedetect) have no slice threading.
+ */
+export function passArgs(plan: PassPlan, run: PassRun, path: string, cores = availableParallelism()): string[] {
+  const video = run.stream === 'video';
   return [
-    '-hide_banner', '-nostdin', '-v', 'error', '-i', inputUrl(path),
-    '-filter_complex', plan.filtergraph,
-    ...plan.outputs.flatMap((o) => ['-map', `[${o}]`]),
+    '-hide_banner', '-nostdin', '-v', 'error',
+    '-filter_complex_threads', String(video ? cores : 1),
+    ...(video ? ['-an'] : ['-vn']), '-sn', '-dn', '-i', inputUrl(path),
+    '-filter_complex', run.filtergraph,
+    ...run.outputs.flatMap((o) => ['-map', `[${o}]`]),
     '-f', 'null', '-',
     // Samples are numbered by frame; their times come from the metadata file, not the names.
-    ...(plan.files.samples ? ['-map', '[samples]', '-fps_mode', 'passthrough', '-q:v', '4', '-f', 'image2', '-start_number', '0', plan.files.samples.pattern] : []),
+    ...(video && plan.files.samples ? ['-map', '[samples]', '-fps_mode', 'passthrough', '-q:v', '4', '-f', 'image2', '-start_number', '0', plan.files.samples.pattern] : []),
   ];
 }
 
@@ -283,8 +314,21 @@ export const avPass: Analysis<AvPassResult, AvPassRequest> = {
     const { details } = await ctx.get(avProbe);
     const plan = planPass(requests, details, ctx.env.tmpDir);
     if (!plan) return { silence: [], filtergraph: '', ran: false };
-    const run = await runTool('ffmpeg', ctx.env.ffmpegPath, passArgs(plan, ctx.asset.path), { signal: ctx.signal, timeoutMs: ctx.env.checkTimeoutMs });
-    if (run.code !== 0) throw new Error(`the decode pass failed: ${explainFailure(run.stderr)}`);
+    // Both runs at once; the first to fail stops the other (its result would be thrown away).
+    const both = new AbortController();
+    const signal = AbortSignal.any([ctx.signal, both.signal]);
+    await Promise.all(
+      plan.runs.map(async (r) => {
+        const run = await runTool('ffmpeg', ctx.env.ffmpegPath, passArgs(plan, r, ctx.asset.path), { signal, timeoutMs: ctx.env.checkTimeoutMs }).catch((err: unknown) => {
+          both.abort();
+          throw err;
+        });
+        if (run.code !== 0) {
+          both.abort();
+          throw new Error(`the decode pass (${r.stream}) failed: ${explainFailure(run.stderr)}`);
+        }
+      }),
+    );
     const read = async (file: string) => parseMetadataPrint(await readFile(file, 'utf8').catch(() => ''));
     const result: AvPassResult = { silence: [], filtergraph: plan.filtergraph, ran: true };
     const end = details.duration_s;

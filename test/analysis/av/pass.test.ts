@@ -28,9 +28,10 @@ describe('planPass: one filtergraph with exactly what was asked', () => {
     const plan = planPass([{ measure: 'loudness' }, { measure: 'loudness' }], details, '/tmp/x')!;
     expect(plan.filtergraph).toMatch(/^\[0:1\]ebur128=peak=true:metadata=1,ametadata=mode=print:file=/);
     expect(plan.filtergraph).not.toMatch(/\[0:0\]/);
+    expect(plan.runs.map((r) => r.stream)).toEqual(['audio']);
   });
 
-  it('everything → one graph: asplit for loudness and silence, reduced-size video with black and freeze', () => {
+  it('everything → one picture graph (reduced-size video with black and freeze) and one sound graph (asplit for loudness and silence)', () => {
     const plan = planPass(
       [{ measure: 'loudness' }, { measure: 'silence', threshold_db: -60, min_duration_s: 1 }, { measure: 'black', min_duration_s: 0.5 }, { measure: 'freeze', min_duration_s: 2 }],
       details,
@@ -40,7 +41,12 @@ describe('planPass: one filtergraph with exactly what was asked', () => {
     expect(plan.filtergraph).toContain('silencedetect=noise=-60dB:duration=1');
     expect(plan.filtergraph).toContain('[0:0]scale=480:270:flags=fast_bilinear,setsar=1');
     expect(plan.filtergraph).toContain('blackdetect=d=0.5,freezedetect=d=2');
-    expect(plan.outputs).toHaveLength(3);
+    const [audio, video] = plan.runs;
+    expect(plan.runs).toHaveLength(2);
+    expect(audio).toMatchObject({ stream: 'audio', outputs: ['a0', 'a1'] });
+    expect(audio!.filtergraph).not.toMatch(/\[0:0\]/);
+    expect(video).toMatchObject({ stream: 'video', outputs: ['v'] });
+    expect(video!.filtergraph).not.toMatch(/\[0:1\]/);
   });
 
   it('frames → the reduced video is split and sampled into JPEGs, timed through metadata', () => {
@@ -101,7 +107,11 @@ describe('reading structured metadata', () => {
 });
 
 describe('the pass itself', () => {
-  it('video_general spawns ffmpeg exactly once per asset: every measurement, still, strip and the thumbnail', async () => {
+  // The guarantee: the picture is decoded by exactly one ffmpeg run per asset, which makes
+  // every picture measurement, still, strip and the thumbnail; the sound by at most one
+  // audio-only run beside it (-vn: the picture's packets are dropped, not decoded). No other
+  // ffmpeg starts.
+  it('video_general decodes the picture once per asset (one -an run: every picture measurement, still, strip and the thumbnail) and the sound once (one -vn run)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'aiqc-ffmpeg-count-'));
     try {
       // A real ffmpeg behind a wrapper that logs each start.
@@ -113,8 +123,14 @@ describe('the pass itself', () => {
       expect(report.checks.filter((c) => c.status === 'error' || c.status === 'skipped')).toEqual([]);
       expect(report.asset.thumbnail).toBeDefined();
       const calls = (await readFile(log, 'utf8')).trim().split('\n');
-      expect(calls).toHaveLength(1);
-      for (const filter of ['ebur128', 'silencedetect', 'blackdetect', 'freezedetect', 'select']) expect(calls[0]).toContain(filter);
+      expect(calls).toHaveLength(2);
+      const picture = calls.filter((c) => / -an /.test(c) && !/ -vn /.test(c));
+      const sound = calls.filter((c) => / -vn /.test(c) && !/ -an /.test(c));
+      expect(picture).toHaveLength(1);
+      expect(sound).toHaveLength(1);
+      for (const filter of ['blackdetect', 'freezedetect', 'select']) expect(picture[0]).toContain(filter);
+      for (const filter of ['ebur128', 'silencedetect']) expect(sound[0]).toContain(filter);
+      expect(sound[0]).not.toMatch(/\[0:0\]/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
