@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import sharp from 'sharp';
 import { writeFile } from 'node:fs/promises';
-import type { QcRuntime } from '../../src/qc/runtime.js';
+import type { QcRuntime } from '../../src/app/runtime.js';
 import type { QcReport } from '../../src/report/schema.js';
 import { fixture } from '../fixtures/av-fixtures.js';
 import { makeImage, makeTruncatedJpeg } from '../helpers/images.js';
