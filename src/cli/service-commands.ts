@@ -6,9 +6,9 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BoxClient, boxSettingsFromEnv } from '../box/index.js';
-import { databaseConfigFromEnv, listFolderHealth, migrateToLatest, openDatabase, withDatabase, type Db } from '../db/index.js';
+import { databaseConfigFromEnv, migrateToLatest, openDatabase, withDatabase, type Db } from '../db/index.js';
 import type { QcRuntime } from '../qc/runtime.js';
-import { isSilent } from '../ops/folder-silence.js';
+import { webhookHealthLines } from '../ops/webhook-health.js';
 import { registerBackupCommand } from './backup.js';
 import { registerBoxCommands } from './box.js';
 import type { CliIo } from './check.js';
@@ -74,14 +74,7 @@ export function registerServiceCommands(program: Command, deps: ServiceCommandDe
       const db = await openDatabase(dbConfig());
       try {
         await migrateToLatest(db);
-        return (await listFolderHealth(db.kysely)).map((h) => ({
-          folderId: h.folderId,
-          missedCount: h.missedCount,
-          silent: isSilent(h),
-          ...(h.lastMissedAt !== null ? { lastMissedAt: new Date(h.lastMissedAt).toISOString() } : {}),
-          ...(h.lastDeliveryAt !== null ? { lastDeliveryAt: new Date(h.lastDeliveryAt).toISOString() } : {}),
-          ...(h.webhookDeletedAt !== null ? { webhookDeletedAt: new Date(h.webhookDeletedAt).toISOString() } : {}),
-        }));
+        return await webhookHealthLines(db.kysely);
       } finally {
         await db.close();
       }
