@@ -8,13 +8,22 @@ import type { BoxFolderMapping, ClientConfig, ClientsConfig } from '../config/cl
 import { ConfigError } from '../config/errors.js';
 import { EXIT_QC_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 
+/** `box doctor --exit-code`: a folder went silent or lost its webhook (cron/alerting tells it from other failures). */
+export const EXIT_WEBHOOK_ALERT = 3;
+
 /** Health of one INCOMING folder's webhook as the job store sees it (optional; from the pipeline). */
 export interface WebhookHealth {
   folderId: string;
   lastDeliveryAt?: string;
   missedCount: number;
+  lastMissedAt?: string;
   /** Box deleted this folder's webhook (WEBHOOK.DELETED, after 30 days without a 2xx). */
   webhookDeletedAt?: string;
+  /**
+   * The sweeper found an upload no webhook announced after the last delivery (src/ops/folder-silence.ts).
+   * When given, it (not a historic missed count) decides whether the line fails.
+   */
+  silent?: boolean;
 }
 
 export interface BoxCommandDeps {
@@ -206,7 +215,8 @@ export function registerBoxCommands(program: Command, deps: BoxCommandDeps): Com
     .command('doctor')
     .argument('[url]', "aiqc's webhook address to check registration against")
     .description('Walk the Box onboarding runbook and print each check with its fix')
-    .action(action(deps, async (rawUrl?: string) => runDoctor(deps, rawUrl)));
+    .option('--exit-code', `for cron/alerting: exit ${EXIT_WEBHOOK_ALERT} when a folder is silent or its webhook was deleted, 1 when another check failed`)
+    .action(action(deps, async (rawUrl: string | undefined, options: { exitCode?: boolean }) => runDoctor(deps, rawUrl, options.exitCode === true)));
 
   return box;
 }
@@ -228,8 +238,9 @@ async function ffmpegVersion(path: string): Promise<string> {
   });
 }
 
-async function runDoctor(deps: BoxCommandDeps, rawUrl: string | undefined): Promise<void> {
+async function runDoctor(deps: BoxCommandDeps, rawUrl: string | undefined, alertExitCode = false): Promise<void> {
   const lines: DoctorLine[] = [];
+  let webhookAlert = false;
   const report = (line: DoctorLine): void => {
     lines.push(line);
     const detail = line.detail ? ` — ${line.detail}` : '';
@@ -338,11 +349,12 @@ async function runDoctor(deps: BoxCommandDeps, rawUrl: string | undefined): Prom
     if (deps.webhookHealth) {
       try {
         for (const health of await deps.webhookHealth()) {
+          if (health.silent || health.webhookDeletedAt) webhookAlert = true;
           report({
-            ok: health.missedCount === 0,
+            ok: health.silent === undefined ? health.missedCount === 0 : !health.silent,
             label: `webhook deliveries for folder ${health.folderId}`,
-            detail: `last delivery ${health.lastDeliveryAt ?? 'never'}, ${health.missedCount} uploads found by the sweeper without a webhook`,
-            ...(health.missedCount > 0 && { fix: 'check the webhook address is reachable from Box and answers 2xx within 30 s' }),
+            detail: `${health.silent ? 'SILENT: ' : ''}last delivery ${health.lastDeliveryAt ?? 'never'}, ${health.missedCount} uploads found by the sweeper without a webhook${health.lastMissedAt ? ` (last ${health.lastMissedAt})` : ''}`,
+            ...((health.silent ?? health.missedCount > 0) && { fix: 'check the webhook address is reachable from Box and answers 2xx within 30 s' }),
           });
           if (health.webhookDeletedAt) {
             report({
@@ -388,5 +400,6 @@ async function runDoctor(deps: BoxCommandDeps, rawUrl: string | undefined): Prom
 
   const failed = lines.filter((l) => !l.ok).length;
   deps.out(failed === 0 ? `All ${lines.length} checks passed.` : `${failed} of ${lines.length} checks failed.`);
-  if (failed > 0) deps.setExitCode(EXIT_QC_FAILED);
+  if (alertExitCode && webhookAlert) deps.setExitCode(EXIT_WEBHOOK_ALERT);
+  else if (failed > 0) deps.setExitCode(EXIT_QC_FAILED);
 }

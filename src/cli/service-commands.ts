@@ -1,18 +1,22 @@
 /**
  * The commands that talk to Box, the database or the network (DESIGN §2): migrate, jobs,
- * clients set-default/revert-default, serve, worker and box. Loaded only when one of them
+ * clients set-default/revert-default, serve, worker, box, prune and backup. Loaded only when one of them
  * is called (see main.ts).
  */
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BoxClient, boxSettingsFromEnv } from '../box/index.js';
 import { readEnvironment } from '../config/environment.js';
-import { listFolderHealth, migrateToLatest, openDatabase, withDatabase, type Db } from '../db/index.js';
+import { migrateToLatest, openDatabase, withDatabase, type Db } from '../db/index.js';
 import type { QcRuntime } from '../app/runtime.js';
+import { webhookHealthLines } from '../ops/webhook-health.js';
+import { registerBackupCommand } from './backup.js';
 import { registerBoxCommands } from './box.js';
 import type { CliIo } from './check.js';
 import { registerClientSettingsCommands } from './client-settings.js';
 import { registerJobsCommands } from './jobs.js';
 import { registerMigrateCommand } from './migrate.js';
+import { registerPruneCommand } from './prune.js';
 import { registerServeCommands } from './serve.js';
 
 export interface ServiceCommandDeps {
@@ -48,8 +52,18 @@ export function registerServiceCommands(program: Command, deps: ServiceCommandDe
   registerServeCommands(program, { env: process.env });
 
   let box: BoxClient | undefined;
+  const boxClient = () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(process.env) }));
+  registerPruneCommand(program, {
+    withDb: withMigratedDb,
+    box: boxClient,
+    loadClients: async () => (await getRuntime()).clients,
+    uploadsDir: resolve(join(process.env.AIQC_DATA_DIR?.trim() || './data', 'uploads')),
+    out: (line) => void io.stdout.write(`${line}\n`),
+    setExitCode: (code) => deps.setExitCode(code),
+  });
+  registerBackupCommand(program, { dbConfig, out: (line) => void io.stdout.write(`${line}\n`) });
   registerBoxCommands(program, {
-    box: () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(process.env) })),
+    box: boxClient,
     loadClients: async () => (await getRuntime()).clients,
     env: process.env,
     out: (line) => void io.stdout.write(`${line}\n`),
@@ -61,12 +75,7 @@ export function registerServiceCommands(program: Command, deps: ServiceCommandDe
       const db = await openDatabase(dbConfig());
       try {
         await migrateToLatest(db);
-        return (await listFolderHealth(db.kysely)).map((h) => ({
-          folderId: h.folderId,
-          missedCount: h.missedCount,
-          ...(h.lastDeliveryAt !== null ? { lastDeliveryAt: new Date(h.lastDeliveryAt).toISOString() } : {}),
-          ...(h.webhookDeletedAt !== null ? { webhookDeletedAt: new Date(h.webhookDeletedAt).toISOString() } : {}),
-        }));
+        return await webhookHealthLines(db.kysely);
       } finally {
         await db.close();
       }

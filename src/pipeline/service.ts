@@ -19,6 +19,8 @@ import { createBoxQcFileHandler } from './job.js';
 import { createWebhookFileMapper } from './mapper.js';
 import { profileAppliesTo } from './profile-choice.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
+import { createAlertWatcher, type AlertWatcher } from '../ops/alert-watch.js';
+import { createNotifier, notifySettingsFromEnv, type Notify } from '../ops/notify.js';
 
 export type PipelineRole = 'serve' | 'worker';
 
@@ -41,11 +43,15 @@ export interface PipelineOptions {
   /** Queue retry backoff (default: the worker's). */
   backoff?: BackoffPolicy;
   clock?: () => number;
+  /** AIQC_NOTIFY_URL's poster: `serve` then watches for dead jobs and silent folders (src/ops/alert-watch.ts). */
+  notify?: Notify;
+  alertIntervalMs?: number;
 }
 
 export interface RunningPipeline extends RunningService {
   readonly queue: JobQueue;
   readonly sweeper: Sweeper | undefined;
+  readonly alerts: AlertWatcher | undefined;
 }
 
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
@@ -72,6 +78,16 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
         ...(options.clock ? { clock: options.clock } : {}),
       })
     : undefined;
+  const alerts =
+    serving && options.notify
+      ? createAlertWatcher({
+          db,
+          notify: options.notify,
+          logger: logger.child({ component: 'alerts' }),
+          ...(options.alertIntervalMs ? { intervalMs: options.alertIntervalMs } : {}),
+          ...(options.clock ? { clock: options.clock } : {}),
+        })
+      : undefined;
   const service = await startService({
     db,
     queue,
@@ -89,13 +105,13 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
           },
         }
       : {}),
-    background: sweeper ? [sweeper.task] : [],
+    background: [...(sweeper ? [sweeper.task] : []), ...(alerts ? [alerts.task] : [])],
     shutdownGraceMs: settings.shutdownGraceMs,
   });
   if (serving && !options.http?.webhookKeys.primary && !options.http?.webhookKeys.secondary) {
     logger.warn('BOX_WEBHOOK_PRIMARY_KEY and BOX_WEBHOOK_SECONDARY_KEY are unset: every webhook delivery will be refused (401). Copy the keys from the Box app\'s Webhooks tab.');
   }
-  return { ...service, queue, sweeper };
+  return { ...service, queue, sweeper, alerts };
 }
 
 /** Everything from the environment, as `aiqc serve` / `aiqc worker` (and the demo) run it. */
@@ -104,6 +120,7 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Env, logger:
   const e = readEnvironment(env, [...QC_SECTIONS, 'pipeline', 'database', ...(role === 'serve' ? (['server'] as const) : [])]);
   const settings = e.pipeline;
   const serveConfig = role === 'serve' ? e.server : undefined;
+  const notifySettings = role === 'serve' ? notifySettingsFromEnv(env) : undefined;
   const runtime = await createQcRuntime(e.core, { ai: e.ai, pdf: e.pdf });
   let box: BoxClient | undefined;
   const boxClient = () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(env), logger: logger.child({ component: 'box' }) }));
@@ -123,6 +140,7 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Env, logger:
       logger,
       settings,
       ...(serveConfig ? { http: serveConfig } : {}),
+      ...(notifySettings ? { notify: createNotifier(notifySettings, { logger: logger.child({ component: 'notify' }) }) } : {}),
     });
   } catch (error) {
     await db.close().catch(() => {});

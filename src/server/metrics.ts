@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import { listFolderHealth, type FolderHealth } from '../db/box-folder-health.js';
 import { JOB_STATUSES } from '../db/schema.js';
 import type { JobQueue } from '../jobs/queue.js';
+import { isSilent } from '../ops/folder-silence.js';
 
 export interface ServerMetrics {
   registry: Registry;
@@ -93,6 +94,32 @@ export function createServerMetrics(deps: { db: Db; queue: JobQueue; logger: Log
   perFolder('aiqc_box_last_delivery_timestamp_seconds', 'Time of the last verified webhook delivery, per watched folder.', (f) =>
     f.lastDeliveryAt === null ? undefined : f.lastDeliveryAt / 1000,
   );
+  perFolder('aiqc_box_last_missed_timestamp_seconds', 'Time the sweeper last found an upload no webhook announced, per watched folder.', (f) =>
+    f.lastMissedAt === null ? undefined : f.lastMissedAt / 1000,
+  );
+  perFolder('aiqc_box_folder_silent', '1 when the sweeper found an upload no webhook announced after the last delivery (Box stopped delivering).', (f) =>
+    isSilent(f) ? 1 : 0,
+  );
+  new Gauge({
+    name: 'aiqc_jobs_oldest_queued_age_seconds',
+    help: 'How long the oldest job that is due has waited for a worker (0 when none waits).',
+    registers: [registry],
+    async collect() {
+      try {
+        const now = Date.now();
+        const row = await deps.db.kysely
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.min<number | null>('run_after').as('oldest'))
+          .where('status', '=', 'queued')
+          .where('run_after', '<=', now)
+          .executeTakeFirst();
+        const oldest = row?.oldest === null || row?.oldest === undefined ? undefined : Number(row.oldest);
+        this.set(oldest === undefined ? 0 : Math.max(0, (now - oldest) / 1000));
+      } catch (error) {
+        deps.logger.warn({ err: (error as Error).message }, 'metrics: could not read the queue age');
+      }
+    },
+  });
   perFolder('aiqc_box_webhook_deleted', '1 when Box reported deleting the webhook of this folder (WEBHOOK.DELETED).', (f) =>
     f.webhookDeletedAt === null ? 0 : 1,
   );
