@@ -20,6 +20,9 @@ import { createWebhookFileMapper } from './mapper.js';
 import { profileAppliesTo } from './profile-choice.js';
 import { pipelineSettingsFromEnv, type PipelineSettings } from './settings.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
+import { createRunEvents } from '../web/run-events.js';
+import { consoleSettingsFromEnv, DEFAULT_MAX_UPLOAD_MB, type ConsoleSettings } from '../web/settings.js';
+import { createUploadQcHandler, uploadQcJob } from '../web/upload-job.js';
 
 export type PipelineRole = 'serve' | 'worker';
 
@@ -42,6 +45,8 @@ export interface PipelineOptions {
   /** Queue retry backoff (default: the worker's). */
   backoff?: BackoffPolicy;
   clock?: () => number;
+  /** Web console settings (serve); default: AIQC_MAX_UPLOAD_MB's default. */
+  console?: ConsoleSettings;
 }
 
 export interface RunningPipeline extends RunningService {
@@ -51,7 +56,10 @@ export interface RunningPipeline extends RunningService {
 
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   const { db, runtime, logger, settings } = options;
-  const queue = new JobQueue({ db, definitions: [boxQcFileJob], ...(options.clock ? { clock: options.clock } : {}) });
+  // Uploads from the web console are jobs on the same queue, run by the same workers.
+  const queue = new JobQueue({ db, definitions: [boxQcFileJob, uploadQcJob], ...(options.clock ? { clock: options.clock } : {}) });
+  const runEvents = createRunEvents(db);
+  const uploadHandler = createUploadQcHandler({ db, runtime, events: runEvents });
   const handler = createBoxQcFileHandler({
     box: options.box,
     runtime,
@@ -77,7 +85,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     db,
     queue,
     logger,
-    ...(options.runWorker === false ? {} : { worker: { handlers: [handler], concurrency: settings.concurrency, leaseMs: settings.leaseMs, ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(options.backoff ? { backoff: options.backoff } : {}) } }),
+    ...(options.runWorker === false ? {} : { worker: { handlers: [handler, uploadHandler], concurrency: settings.concurrency, leaseMs: settings.leaseMs, ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(options.backoff ? { backoff: options.backoff } : {}) } }),
     ...(serving && options.http
       ? {
           http: {
@@ -87,10 +95,16 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
             webhookKeys: options.http.webhookKeys,
             onWebhookFile: createWebhookFileMapper({ clients: runtime.clients, db: db.kysely, appliesTo: profileAppliesTo(runtime), ...(options.clock ? { clock: options.clock } : {}) }),
             ...(options.clock ? { clock: options.clock } : {}),
+            console: {
+              runtime,
+              events: runEvents,
+              settings: options.console ?? { maxUploadBytes: DEFAULT_MAX_UPLOAD_MB * 1024 * 1024 },
+              ...(options.clock ? { clock: options.clock } : {}),
+            },
           },
         }
       : {}),
-    background: sweeper ? [sweeper.task] : [],
+    background: [...(sweeper ? [sweeper.task] : []), { name: 'run-events', start: () => undefined, stop: () => runEvents.close() }],
     shutdownGraceMs: settings.shutdownGraceMs,
   });
   if (serving && !options.http?.webhookKeys.primary && !options.http?.webhookKeys.secondary) {
@@ -103,6 +117,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
 export async function startPipelineFromEnv(role: PipelineRole, env: Record<string, string | undefined>, logger: Logger): Promise<RunningPipeline> {
   const settings = pipelineSettingsFromEnv(env);
   const serveConfig = role === 'serve' ? serveConfigFromEnv(env) : undefined;
+  const consoleSettings = consoleSettingsFromEnv(env);
   const runtime = await createQcRuntimeFromEnv(env);
   let box: BoxClient | undefined;
   const boxClient = () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(env), logger: logger.child({ component: 'box' }) }));
@@ -121,6 +136,7 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Record<strin
       box: boxClient,
       logger,
       settings,
+      console: consoleSettings,
       ...(serveConfig ? { http: serveConfig } : {}),
     });
   } catch (error) {
