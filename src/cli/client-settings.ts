@@ -40,7 +40,7 @@ export function registerClientSettingsCommands(program: Command, deps: ClientSet
       asUsageErrors(async () => {
         const refusal = await deps.validateDefaultProfile(clientId, profileId);
         if (refusal) throw new ClientProfileNotAllowedError(refusal);
-        const change = await deps.withDb((db) => setDefaultProfileOverride(db.kysely, clientId, profileId));
+        const change = await deps.withDb((db) => setDefaultProfileOverride(db.kysely, clientId, profileId, Date.now(), 'cli'));
         deps.stdout(`${clientId}: default profile is now ${profileId} (was ${await describe(clientId, change.previous)}); used from the next job\n`);
       }),
     );
@@ -51,7 +51,7 @@ export function registerClientSettingsCommands(program: Command, deps: ClientSet
     .argument('<client>', 'client id from clients.yaml')
     .action((clientId: string) =>
       asUsageErrors(async () => {
-        const change = await deps.withDb((db) => revertDefaultProfileOverride(db.kysely, clientId));
+        const change = await deps.withDb((db) => revertDefaultProfileOverride(db.kysely, clientId, Date.now(), 'cli'));
         deps.stdout(`${clientId}: default profile is now ${await describe(clientId, change.current)} (was ${change.previous}); used from the next job\n`);
       }),
     );

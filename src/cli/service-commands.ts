@@ -18,6 +18,7 @@ import { registerJobsCommands } from './jobs.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerPruneCommand } from './prune.js';
 import { registerServeCommands } from './serve.js';
+import { registerUsersCommands } from './users.js';
 
 export interface ServiceCommandDeps {
   io: CliIo;
@@ -47,6 +48,17 @@ export function registerServiceCommands(program: Command, deps: ServiceCommandDe
         : `profile "${profileId}" is not in client "${clientId}"'s profiles (${client.profiles.join(', ')}): add it in clients.yaml first`;
     },
     configuredDefault: async (clientId) => (await getRuntime()).clients.get(clientId)?.default_profile,
+  });
+
+  registerUsersCommands(program, {
+    withDb: withMigratedDb,
+    stdout,
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    knownClients: async () => (await getRuntime()).clients.clients.map((c) => c.id),
   });
 
   registerServeCommands(program, { env: process.env });

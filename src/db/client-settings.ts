@@ -43,10 +43,12 @@ export async function setDefaultProfileOverride(
   clientId: string,
   profileId: string,
   now = Date.now(),
+  /** Who made the change (audit): a console user's e-mail, or "cli". */
+  by: string | null = null,
 ): Promise<OverrideChange> {
   return db.transaction().execute(async (trx) => {
     const previous = await getDefaultProfileOverride(trx, clientId);
-    await trx.insertInto('client_settings').values({ client_id: clientId, default_profile: profileId, set_at: now }).execute();
+    await trx.insertInto('client_settings').values({ client_id: clientId, default_profile: profileId, set_at: now, set_by: by }).execute();
     return { clientId, previous, current: profileId };
   });
 }
@@ -56,6 +58,7 @@ export async function revertDefaultProfileOverride(
   db: Kysely<Database>,
   clientId: string,
   now = Date.now(),
+  by: string | null = null,
 ): Promise<OverrideChange> {
   return db.transaction().execute(async (trx) => {
     const top = await trx
@@ -70,7 +73,7 @@ export async function revertDefaultProfileOverride(
     // Guarded by reverted_at so two concurrent reverts cannot both pop the same row.
     const popped = await trx
       .updateTable('client_settings')
-      .set({ reverted_at: now })
+      .set({ reverted_at: now, reverted_by: by })
       .where('id', '=', top.id)
       .where('reverted_at', 'is', null)
       .executeTakeFirst();
@@ -84,14 +87,16 @@ export interface OverrideHistoryEntry {
   profileId: string;
   setAt: number;
   revertedAt: number | null;
+  setBy: string | null;
+  revertedBy: string | null;
 }
 
 export async function listDefaultProfileHistory(db: Kysely<Database>, clientId: string): Promise<OverrideHistoryEntry[]> {
   const rows = await db
     .selectFrom('client_settings')
-    .select(['default_profile', 'set_at', 'reverted_at'])
+    .select(['default_profile', 'set_at', 'reverted_at', 'set_by', 'reverted_by'])
     .where('client_id', '=', clientId)
     .orderBy('id', 'asc')
     .execute();
-  return rows.map((r) => ({ profileId: r.default_profile, setAt: r.set_at, revertedAt: r.reverted_at }));
+  return rows.map((r) => ({ profileId: r.default_profile, setAt: r.set_at, revertedAt: r.reverted_at, setBy: r.set_by, revertedBy: r.reverted_by }));
 }

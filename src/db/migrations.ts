@@ -1,6 +1,7 @@
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Db, DatabaseCapabilities } from './database.js';
+import { consoleMigration } from './console-migration.js';
 import { MigrationError } from './errors.js';
 
 /**
@@ -101,6 +102,7 @@ export function migrations(capabilities: DatabaseCapabilities): Record<string, M
         await db.schema.createIndex('client_settings_client').on('client_settings').columns(['client_id', 'id']).execute();
       },
     },
+    '0003_console': consoleMigration(capabilities),
   };
 }
 

@@ -16,6 +16,10 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   box_folder_health: BoxFolderHealthTable;
   client_settings: ClientSettingsTable;
+  users: UsersTable;
+  user_clients: UserClientsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
 }
 
 export const JOB_STATUSES = ['queued', 'running', 'done', 'dead'] as const;
@@ -59,10 +63,28 @@ export interface QcRunsTable {
   profile_id: string;
   score: number;
   verdict: string;
-  /** The report JSON (DESIGN §3) as text. */
+  /** The report JSON (DESIGN §3) as text ("{}" until an upload's status is done). */
   report: string;
   created_at: number;
+  /** Where the file came from: box, upload (web console/API) or cli. */
+  source: Generated<RunSource>;
+  /** queued/running while an upload waits for the worker; score, verdict and report are real once done. */
+  status: Generated<RunStatus>;
+  /** The uploaded file under AIQC_DATA_DIR, kept with the run. */
+  upload_path: string | null;
+  /** users.id of whoever uploaded it. */
+  created_by: number | null;
+  box_file_id: string | null;
+  /** JSON `{i, n, check_id}` of the check running now (read by pages and SSE after a reload). */
+  progress: string | null;
+  /** Why an upload could not be checked (status error). */
+  error: string | null;
 }
+
+export const RUN_SOURCES = ['box', 'upload', 'cli'] as const;
+export type RunSource = (typeof RUN_SOURCES)[number];
+export const RUN_STATUSES = ['queued', 'running', 'done', 'error'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const DELIVERY_OUTCOMES = [
   'enqueued',
@@ -110,6 +132,45 @@ export interface ClientSettingsTable {
   set_at: number;
   /** Set when `revert-default` pops this override; the newest unreverted row is in force. */
   reverted_at: number | null;
+  /** Who set it: a console user's e-mail, or "cli". */
+  set_by: string | null;
+  reverted_by: string | null;
+}
+
+export const USER_ROLES = ['admin', 'member'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  /** scrypt hash (src/auth/passwords.ts); null: cannot sign in with a password (tokens only). */
+  password_hash: string | null;
+  role: UserRole;
+  created_at: number;
+}
+
+/** The clients a member may see; admins see every client. */
+export interface UserClientsTable {
+  user_id: number;
+  client_id: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  label: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
 }
 
 export type JobRow = Selectable<JobsTable>;
@@ -119,3 +180,4 @@ export type QcRunRow = Selectable<QcRunsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type BoxFolderHealthRow = Selectable<BoxFolderHealthTable>;
 export type ClientSettingsRow = Selectable<ClientSettingsTable>;
+export type UserRow = Selectable<UsersTable>;

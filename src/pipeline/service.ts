@@ -21,6 +21,9 @@ import { profileAppliesTo } from './profile-choice.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
 import { createAlertWatcher, type AlertWatcher } from '../ops/alert-watch.js';
 import { createNotifier, notifySettingsFromEnv, type Notify } from '../ops/notify.js';
+import { createRunEvents } from '../web/run-events.js';
+import { consoleSettingsFromEnv, DEFAULT_MAX_UPLOAD_MB, type ConsoleSettings } from '../web/settings.js';
+import { createUploadQcHandler, uploadQcJob } from '../web/upload-job.js';
 
 export type PipelineRole = 'serve' | 'worker';
 
@@ -46,6 +49,8 @@ export interface PipelineOptions {
   /** AIQC_NOTIFY_URL's poster: `serve` then watches for dead jobs and silent folders (src/ops/alert-watch.ts). */
   notify?: Notify;
   alertIntervalMs?: number;
+  /** Web console settings (serve); default: AIQC_MAX_UPLOAD_MB's default. */
+  console?: ConsoleSettings;
 }
 
 export interface RunningPipeline extends RunningService {
@@ -56,7 +61,10 @@ export interface RunningPipeline extends RunningService {
 
 export async function startPipeline(options: PipelineOptions): Promise<RunningPipeline> {
   const { db, runtime, logger, settings } = options;
-  const queue = new JobQueue({ db, definitions: [boxQcFileJob], ...(options.clock ? { clock: options.clock } : {}) });
+  // Uploads from the web console are jobs on the same queue, run by the same workers.
+  const queue = new JobQueue({ db, definitions: [boxQcFileJob, uploadQcJob], ...(options.clock ? { clock: options.clock } : {}) });
+  const runEvents = createRunEvents(db);
+  const uploadHandler = createUploadQcHandler({ db, runtime, events: runEvents });
   const handler = createBoxQcFileHandler({
     box: options.box,
     runtime,
@@ -92,7 +100,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     db,
     queue,
     logger,
-    ...(options.runWorker === false ? {} : { worker: { handlers: [handler], concurrency: settings.concurrency, leaseMs: settings.leaseMs, ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(options.backoff ? { backoff: options.backoff } : {}) } }),
+    ...(options.runWorker === false ? {} : { worker: { handlers: [handler, uploadHandler], concurrency: settings.concurrency, leaseMs: settings.leaseMs, ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(options.backoff ? { backoff: options.backoff } : {}) } }),
     ...(serving && options.http
       ? {
           http: {
@@ -102,10 +110,20 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
             webhookKeys: options.http.webhookKeys,
             onWebhookFile: createWebhookFileMapper({ clients: runtime.clients, db: db.kysely, appliesTo: profileAppliesTo(runtime), ...(options.clock ? { clock: options.clock } : {}) }),
             ...(options.clock ? { clock: options.clock } : {}),
+            console: {
+              runtime,
+              events: runEvents,
+              settings: options.console ?? { maxUploadBytes: DEFAULT_MAX_UPLOAD_MB * 1024 * 1024 },
+              ...(options.clock ? { clock: options.clock } : {}),
+            },
           },
         }
       : {}),
-    background: [...(sweeper ? [sweeper.task] : []), ...(alerts ? [alerts.task] : [])],
+    background: [
+      ...(sweeper ? [sweeper.task] : []),
+      ...(alerts ? [alerts.task] : []),
+      { name: 'run-events', start: () => undefined, stop: () => runEvents.close() },
+    ],
     shutdownGraceMs: settings.shutdownGraceMs,
   });
   if (serving && !options.http?.webhookKeys.primary && !options.http?.webhookKeys.secondary) {
@@ -121,6 +139,7 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Env, logger:
   const settings = e.pipeline;
   const serveConfig = role === 'serve' ? e.server : undefined;
   const notifySettings = role === 'serve' ? notifySettingsFromEnv(env) : undefined;
+  const consoleSettings = consoleSettingsFromEnv(env);
   const runtime = await createQcRuntime(e.core, { ai: e.ai, pdf: e.pdf });
   let box: BoxClient | undefined;
   const boxClient = () => (box ??= new BoxClient({ settings: boxSettingsFromEnv(env), logger: logger.child({ component: 'box' }) }));
@@ -139,6 +158,7 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Env, logger:
       box: boxClient,
       logger,
       settings,
+      console: consoleSettings,
       ...(serveConfig ? { http: serveConfig } : {}),
       ...(notifySettings ? { notify: createNotifier(notifySettings, { logger: logger.child({ component: 'notify' }) }) } : {}),
     });

@@ -8,6 +8,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import type { WebhookFileMapper } from './box-event.js';
 import { createServerMetrics } from './metrics.js';
 import { WEBHOOK_BODY_LIMIT_BYTES, webhookRoute } from './webhook-route.js';
+import { consolePlugin, type ConsoleDeps } from '../web/console-plugin.js';
 
 export interface ServerDeps {
   db: Db;
@@ -27,6 +28,8 @@ export interface ServerDeps {
   /** How far ahead of our clock a timestamp may be (default 2 minutes). */
   clockSkewAheadMs?: number;
   metricsRegistry?: Registry;
+  /** The web console and its API (DESIGN §9), on the same port under the same base path. */
+  console?: Omit<ConsoleDeps, 'db' | 'queue' | 'basePath'>;
 }
 
 /**
@@ -87,6 +90,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           ...(deps.clockSkewAheadMs !== undefined ? { maxSkewAheadMs: deps.clockSkewAheadMs } : {}),
         }),
       );
+      const consoleDeps = deps.console;
+      if (consoleDeps) await scope.register(async (consoleScope) => consolePlugin(consoleScope, { ...consoleDeps, db: deps.db, queue: deps.queue, basePath }));
     },
     { prefix: basePath },
   );

@@ -21,13 +21,15 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
 
   it('creates every table, then applies nothing on a second run (also from a second connection)', async () => {
     const first = await migrateToLatest(t.db);
-    expect(first.applied).toEqual(['0001_initial']);
+    expect(first.applied).toEqual(['0001_initial', '0003_console']);
     const other = await t.openAnother();
     const again = await migrateToLatest(other);
     expect(again.applied).toEqual([]);
-    expect(again.known).toEqual(['0001_initial']);
+    expect(again.known).toEqual(['0001_initial', '0003_console']);
     const tables = (await t.db.kysely.introspection.getTables()).map((table) => table.name).sort();
-    expect(tables).toEqual(expect.arrayContaining(['box_folder_health', 'client_settings', 'jobs', 'qc_runs', 'webhook_deliveries']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['api_tokens', 'box_folder_health', 'client_settings', 'jobs', 'qc_runs', 'sessions', 'user_clients', 'users', 'webhook_deliveries']),
+    );
   });
 
   it('generates integer ids and round-trips epoch-ms times as numbers', async () => {

@@ -122,8 +122,8 @@ describe.each(ENGINES)('repositories on %s', (engine) => {
       await expect(revertDefaultProfileOverride(t.db.kysely, 'diageo', 6)).rejects.toBeInstanceOf(NoOverrideToRevertError);
       expect(await getDefaultProfileOverride(t.db.kysely, 'other')).toBe('static_general');
       expect(await listDefaultProfileHistory(t.db.kysely, 'diageo')).toEqual([
-        { profileId: 'diageo_social', setAt: 1, revertedAt: 5 },
-        { profileId: 'video_general', setAt: 2, revertedAt: 4 },
+        { profileId: 'diageo_social', setAt: 1, revertedAt: 5, setBy: null, revertedBy: null },
+        { profileId: 'video_general', setAt: 2, revertedAt: 4, setBy: null, revertedBy: null },
       ]);
     });
   });

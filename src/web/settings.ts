@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** The console's settings from the environment (validated once; errors name the variable and the fix). */
+export interface ConsoleSettings {
+  /** Uploads larger than this are refused with 413. */
+  maxUploadBytes: number;
+  /** Sign-in attempts allowed per client IP per minute (default 10). */
+  loginAttemptsPerMinute?: number;
+}
+
+export const DEFAULT_MAX_UPLOAD_MB = 500;
+
+export class ConsoleSettingsError extends Error {
+  readonly code = 'serve_config';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConsoleSettingsError';
+  }
+}
+
+const schema = z.object({
+  AIQC_MAX_UPLOAD_MB: z.string().trim().regex(/^\d+(\.\d+)?$/, 'must be a number of megabytes such as 500').transform(Number).refine((n) => n > 0, 'must be more than 0').optional(),
+});
+
+export function consoleSettingsFromEnv(env: Record<string, string | undefined>): ConsoleSettings {
+  const parsed = schema.safeParse({ ...(env.AIQC_MAX_UPLOAD_MB?.trim() ? { AIQC_MAX_UPLOAD_MB: env.AIQC_MAX_UPLOAD_MB } : {}) });
+  if (!parsed.success) {
+    throw new ConsoleSettingsError(`Invalid console settings in the environment: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
+  }
+  return { maxUploadBytes: Math.round((parsed.data.AIQC_MAX_UPLOAD_MB ?? DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024) };
+}
