@@ -26,8 +26,12 @@ const LOCAL_COMMANDS = new Set(['check', 'profiles', 'samples']);
 export const SERVICE_COMMAND_SUMMARIES: readonly (readonly [name: string, description: string])[] = [
   ['migrate', 'create or upgrade the database schema (SQLite under AIQC_DATA_DIR, or DATABASE_URL)'],
   ['jobs', 'inspect and retry background jobs (Box webhook QC runs)'],
+  ['users', 'web console accounts (admins see every client; members only theirs)'],
+  ['tokens', 'API tokens for scripts (Authorization: Bearer TOKEN)'],
   ['serve', 'run the Box webhook server, the job worker and the sweeper (PORT, HOST, BOX_*; see README)'],
   ['worker', 'run only the job worker (scale out: several on one PostgreSQL DATABASE_URL)'],
+  ['prune', "delete what is older than a retention period: reports in REPORTS go to Box's trash, local QC runs, delivery records and uploads are deleted"],
+  ['backup', 'copy the SQLite database to FILE while aiqc keeps running (PostgreSQL: use pg_dump)'],
   ['box', 'Box admin: folders, webhooks and the onboarding doctor'],
 ];
 

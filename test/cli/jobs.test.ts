@@ -8,6 +8,7 @@ import { registerJobsCommands } from '../../src/cli/jobs.js';
 import { registerMigrateCommand } from '../../src/cli/migrate.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { getDefaultProfileOverride } from '../../src/db/client-settings.js';
+import { migrations } from '../../src/db/migrations.js';
 import { defineJob } from '../../src/jobs/definition.js';
 import { JobQueue } from '../../src/jobs/queue.js';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../db/test-databases.js';
@@ -129,6 +130,7 @@ describe.each(ENGINES)('jobs, clients and migrate commands on %s', (engine) => {
   });
 
   it('migrate reports an up-to-date schema', async () => {
-    expect(await run('migrate')).toMatch(/: schema is up to date \(1 migration\)\n$/);
+    const known = Object.keys(migrations(t.db.capabilities)).length;
+    expect(await run('migrate')).toMatch(new RegExp(`: schema is up to date \\(${known} migrations?\\)\\n$`));
   });
 });

@@ -7,7 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listFolderHealth } from '../../src/db/box-folder-health.js';
 import { listQcRuns } from '../../src/db/qc-runs.js';
 import { writeDocxSample, writeImageSample, writePdfSample, writeVideoSample, type DemoSample } from '../../src/demo/samples.js';
+import { JobQueue } from '../../src/jobs/queue.js';
 import { Worker } from '../../src/jobs/worker.js';
+import { boxQcFileJob } from '../../src/pipeline/box-qc-file.js';
 import { createBoxQcFileHandler, type BoxQcResult } from '../../src/pipeline/job.js';
 import { ENGINES } from '../db/test-databases.js';
 import { boxEventBody, signedHeaders } from '../server/support.js';
@@ -219,8 +221,9 @@ describe('Box pipeline re-runs (SQLite)', () => {
       name: `QC_Report_${session}_${asset.name}.html`,
       content: '<!doctype html><title>rendered by an older aiqc</title>',
     });
+    // A worker that runs only Box jobs: the pipeline's queue also knows the console's upload jobs.
     const worker = new Worker({
-      queue: world.pipeline.queue,
+      queue: new JobQueue({ db: world.t.db, definitions: [boxQcFileJob] }),
       handlers: [createBoxQcFileHandler({ box: () => world!.box, runtime: world.runtime, db: world.t.db, tmpRoot: world.tmpRoot })],
       pollMs: 25,
     });
