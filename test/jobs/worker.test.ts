@@ -226,6 +226,31 @@ describe.each(ENGINES)('Worker on %s', (engine) => {
     expect(await queue.get(job.id)).toMatchObject({ status: 'queued', attempts: 0, result: null });
   });
 
+  it('stop waits for the handlers it aborted to return (their clean-up finishes first)', async () => {
+    let cleanedUp = false;
+    worker = new Worker({
+      queue,
+      ...quick,
+      handlers: [
+        handleJob(work, async (_p, ctx) => {
+          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+          // Clean-up after the abort (kill a child, remove a temp folder) takes a moment.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          cleanedUp = true;
+        }),
+        handleJob(other, async () => {}),
+        handleJob(slow, async () => {}),
+      ],
+    });
+    const { job } = await queue.enqueue(work, { n: 1 });
+    await worker.start();
+    await waitFor('running', async () => (await queue.get(job.id))?.status === 'running');
+    await worker.stop(50);
+    worker = undefined;
+    expect(cleanedUp).toBe(true);
+    expect(await queue.get(job.id)).toMatchObject({ status: 'queued', attempts: 0 });
+  });
+
   it('abandons an attempt whose lease was taken over, without overwriting the new owner', async () => {
     let reason: unknown;
     worker = new Worker({
