@@ -107,7 +107,7 @@ export class JobNotRetryableError extends Error {
 }
 
 /** One line for `last_error`: the error, then its causes, bounded so a huge message cannot bloat the row. */
-export function describeError(error: unknown, maxLength = 4000): string {
+export function describeErrorChain(error: unknown, maxLength = 4000): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {

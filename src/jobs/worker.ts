@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import type { Unlisten } from '../db/database.js';
-import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, jobRetryDelayMs, type BackoffPolicy } from './backoff.js';
 import type { JobHandler } from './definition.js';
 import {
   JobConfigurationError,
@@ -10,7 +10,7 @@ import {
   LeaseLostError,
   PermanentJobError,
   WorkerStoppingError,
-  describeError,
+  describeErrorChain,
   isPermanentJobError,
   retryAfterMsOf,
 } from './errors.js';
@@ -145,7 +145,7 @@ export class Worker {
           running.stopTimers();
           running.controller.abort(new WorkerStoppingError());
           const released = await this.#queue.release(running.lease).catch((error: unknown) => {
-            this.#logger.error({ job_id: running.job.id, err: describeError(error) }, 'could not release job; its lease will expire and another worker will reclaim it');
+            this.#logger.error({ job_id: running.job.id, err: describeErrorChain(error) }, 'could not release job; its lease will expire and another worker will reclaim it');
             return false;
           });
           this.#logger.warn({ job_id: running.job.id, released }, 'grace period over: job released to the queue');
@@ -180,14 +180,14 @@ export class Worker {
         JOBS_NOTIFY_CHANNEL,
         () => this.#wakeUp(),
         (error) => {
-          this.#logger.warn({ err: describeError(error) }, `LISTEN connection lost; polling only, listening again within ${RELISTEN_MS / 1000} s`);
+          this.#logger.warn({ err: describeErrorChain(error) }, `LISTEN connection lost; polling only, listening again within ${RELISTEN_MS / 1000} s`);
           if (current.unlisten && this.#unlisten === current.unlisten) this.#unlisten = undefined;
           void current.unlisten?.();
         },
       );
       this.#unlisten = current.unlisten;
     } catch (error) {
-      this.#logger.warn({ err: describeError(error) }, 'could not LISTEN for job notifications; polling only');
+      this.#logger.warn({ err: describeErrorChain(error) }, 'could not LISTEN for job notifications; polling only');
     }
   }
 
@@ -229,7 +229,7 @@ export class Worker {
           failures = 0;
         } catch (error) {
           failures += 1;
-          this.#logger.error({ err: describeError(error) }, 'could not claim jobs; retrying');
+          this.#logger.error({ err: describeErrorChain(error) }, 'could not claim jobs; retrying');
           await this.#sleep(Math.min(this.#pollMs * 2 ** failures, 30_000));
           continue;
         }
@@ -267,7 +267,7 @@ export class Worker {
             controller.abort(new LeaseLostError(job.id, this.id));
           }
         })
-        .catch((error: unknown) => logger.warn({ err: describeError(error) }, 'heartbeat failed; will try again'));
+        .catch((error: unknown) => logger.warn({ err: describeErrorChain(error) }, 'heartbeat failed; will try again'));
     }, this.#heartbeatMs);
     const timeoutMs = handler?.definition.timeoutMs;
     const timeout = timeoutMs ? setTimeout(() => controller.abort(new JobTimeoutError(job.kind, timeoutMs)), timeoutMs) : undefined;
@@ -322,15 +322,15 @@ export class Worker {
       }
       const reason = controller.signal.aborted ? controller.signal.reason : failure;
       const permanent = isPermanentJobError(reason);
-      const retryInMs = retryAfterMsOf(reason) ?? retryDelayMs(job.attempts, this.#backoff, this.#random);
-      const status = await this.#queue.fail(lease, { error: describeError(reason), permanent, retryInMs });
-      if (status === 'dead') logger.error({ err: describeError(reason) }, permanent ? 'job failed permanently' : 'job failed on its last attempt');
-      else if (status === 'queued') logger.warn({ err: describeError(reason), retry_in_ms: retryInMs }, 'job failed; will retry');
+      const retryInMs = retryAfterMsOf(reason) ?? jobRetryDelayMs(job.attempts, this.#backoff, this.#random);
+      const status = await this.#queue.fail(lease, { error: describeErrorChain(reason), permanent, retryInMs });
+      if (status === 'dead') logger.error({ err: describeErrorChain(reason) }, permanent ? 'job failed permanently' : 'job failed on its last attempt');
+      else if (status === 'queued') logger.warn({ err: describeErrorChain(reason), retry_in_ms: retryInMs }, 'job failed; will retry');
       else logger.warn('job failed but its lease had been taken over; failure discarded');
     } catch (error) {
       // The database itself failed while recording the outcome: the lease will expire and the
       // job will be reclaimed, so nothing is lost.
-      logger.error({ err: describeError(error) }, 'could not record the job outcome; it will be reclaimed when its lease expires');
+      logger.error({ err: describeErrorChain(error) }, 'could not record the job outcome; it will be reclaimed when its lease expires');
     } finally {
       running.stopTimers();
     }
