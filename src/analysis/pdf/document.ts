@@ -6,19 +6,20 @@
 import { fileURLToPath } from 'node:url';
 import { getDocument, PasswordResponses, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { AiqcError } from '../../qc/errors.js';
 
 export type { PDFDocumentProxy, PDFPageProxy };
 
 // pdf.js draws the 14 standard fonts from these files when a PDF does not embed them.
 const STANDARD_FONTS = fileURLToPath(new URL('standard_fonts/', import.meta.resolve('pdfjs-dist/package.json')));
 
-export class PdfOpenError extends Error {
+export class PdfOpenError extends AiqcError {
   constructor(
     readonly reason: 'password' | 'invalid',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(reason === 'password' ? 'pdf_needs_password' : 'pdf_invalid', message, options);
   }
 }
 
