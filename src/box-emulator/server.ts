@@ -28,6 +28,7 @@ import {
 import type { CollaborationRole, EmuApp, EmuFile, EmuFolder, EmuState, EmuUser } from './state.js';
 import { canWrite, createEmptyState, loadStateFile, roleOnFolder, saveStateFile } from './state.js';
 import type { DeliveryAttempt, WebhookRetryOptions } from './webhook-delivery.js';
+import { escapeHtml } from '../report/html.js';
 
 type Json = Record<string, unknown>;
 
@@ -161,9 +162,6 @@ const fieldsParam = (url: URL): string[] | undefined => {
   const raw = url.searchParams.get('fields');
   return raw ? raw.split(',').map((f) => f.trim()).filter(Boolean) : undefined;
 };
-
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 export interface BoxEmulator {
   /** Base of everything: `http://127.0.0.1:P`. Also the SDK's `baseUrl`. */

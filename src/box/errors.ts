@@ -1,6 +1,7 @@
 // One error type for everything Box answers badly: status, Box's own code, request_id and,
 // for the permission failures an operator can fix, the fix.
 import { BoxApiError as SdkBoxApiError, BoxSdkError } from 'box-node-sdk/box';
+import { AiqcError } from '../qc/errors.js';
 
 /** What the failing call was about, so the message and the hint can name it. */
 export interface BoxErrorContext {
@@ -43,12 +44,10 @@ export interface BoxApiErrorFields {
   cause?: unknown;
 }
 
-export class BoxApiError extends Error {
-  override readonly name = 'BoxApiError';
+/** `code` is Box's error code (`item_name_in_use`, `rate_limit_exceeded`…), an OAuth `error`, or `network_error`; `fix` is the hint. */
+export class BoxApiError extends AiqcError {
   /** HTTP status; 0 when Box never answered (connection reset, timeout, DNS). */
   readonly status: number;
-  /** Box's error code (`item_name_in_use`, `rate_limit_exceeded`…), an OAuth `error`, or `network_error`. */
-  readonly code: string;
   readonly requestId?: string;
   /** What an operator should do, for errors a person can fix (403, 404, 401). */
   readonly hint?: string;
@@ -57,9 +56,8 @@ export class BoxApiError extends Error {
   private readonly transientOverride?: boolean;
 
   constructor(fields: BoxApiErrorFields) {
-    super(fields.message, { cause: fields.cause });
+    super(fields.code, fields.message, { cause: fields.cause, fix: fields.hint });
     this.status = fields.status;
-    this.code = fields.code;
     if (fields.requestId !== undefined) this.requestId = fields.requestId;
     if (fields.hint !== undefined) this.hint = fields.hint;
     if (fields.contextInfo !== undefined) this.contextInfo = fields.contextInfo;
@@ -146,14 +144,12 @@ export function toBoxApiError(err: unknown, context: BoxErrorContext): BoxApiErr
 }
 
 /** Configuration for reaching Box is missing or wrong; names the variable or file and the fix. */
-export class BoxConfigError extends Error {
-  override readonly name = 'BoxConfigError';
-  readonly code = 'box_config_invalid';
+export class BoxConfigError extends AiqcError {
   constructor(
     message: string,
     readonly problems: string[],
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('box_config_invalid', message, options);
   }
 }

@@ -1,8 +1,7 @@
 /** PROFILE is not allowed for CLIENT (a usage/configuration error: exit 2). */
-export class ClientProfileNotAllowedError extends Error {
-  readonly code = 'client_profile_not_allowed';
+import { AiqcError } from '../qc/errors.js';
+export class ClientProfileNotAllowedError extends AiqcError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ClientProfileNotAllowedError';
+    super('client_profile_not_allowed', message);
   }
 }

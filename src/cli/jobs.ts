@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Db } from '../db/database.js';
 import { JOB_STATUSES, type JobStatus } from '../db/schema.js';
 import { JobNotFoundError } from '../jobs/errors.js';
-import { JobQueue, jobToJson, type Job } from '../jobs/queue.js';
+import { JobQueue, type Job } from '../jobs/queue.js';
 import { asUsageErrors } from './storage-errors.js';
 
 /** What the `jobs` commands need from the program around them. */
@@ -24,6 +24,30 @@ function parseLimit(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new InvalidArgumentError('give a whole number from 1 to 10000');
   return n;
+}
+
+/** The job as printed by `aiqc jobs … --json`: snake_case keys, times as ISO strings. */
+export function jobToJson(job: Job): Record<string, unknown> {
+  const isoOrNull = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    attempts: job.attempts,
+    max_attempts: job.maxAttempts,
+    dedupe_key: job.dedupeKey,
+    payload: job.payload,
+    progress: job.progress,
+    result: job.result,
+    last_error: job.lastError,
+    locked_by: job.lockedBy,
+    run_after: isoOrNull(job.runAfter),
+    lease_until: isoOrNull(job.leaseUntil),
+    created_at: isoOrNull(job.createdAt),
+    updated_at: isoOrNull(job.updatedAt),
+    started_at: isoOrNull(job.startedAt),
+    finished_at: isoOrNull(job.finishedAt),
+  };
 }
 
 const iso = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));

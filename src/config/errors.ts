@@ -14,7 +14,7 @@ export class ConfigError extends AiqcError {
     readonly file: string,
     readonly problems: ConfigProblem[],
   ) {
-    super('CONFIG_INVALID', formatProblems(file, problems));
+    super('config_invalid', formatProblems(file, problems), { fix: problems.map((p) => p.fix).join('; ') });
   }
 }
 

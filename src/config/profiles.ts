@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { editDistance } from '../checks/text/words.js';
 import type { CheckCatalogue } from '../qc/catalogue.js';
 import type { AssetKind, ResolvedCheck, ResolvedProfile, Severity } from '../qc/types.js';
 import { ConfigError, problemsFromZod, type ConfigProblem } from './errors.js';
@@ -257,13 +258,3 @@ function suggestCheck(id: string, known: string[]): string {
   return close.length > 0 ? `did you mean ${close.join(' or ')}? (\`aiqc profiles checks\` lists every id)` : 'run `aiqc profiles checks` to list every check id';
 }
 
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) dp[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      dp[i]![j] = Math.min(dp[i - 1]![j]! + 1, dp[i]![j - 1]! + 1, dp[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return dp[a.length]![b.length]!;
-}

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { AiqcError } from '../qc/errors.js';
 
 /**
  * Admin overrides of a client's default profile (`aiqc clients set-default/revert-default`).
@@ -7,12 +8,10 @@ import type { Database } from './schema.js';
  * stack means the client's configured `default_profile` applies.
  */
 
-export class NoOverrideToRevertError extends Error {
-  readonly code = 'client_settings_nothing_to_revert';
+export class NoOverrideToRevertError extends AiqcError {
   readonly clientId: string;
   constructor(clientId: string) {
-    super(`Client "${clientId}" has no default-profile override to revert; it already uses its configured default_profile.`);
-    this.name = 'NoOverrideToRevertError';
+    super('client_settings_nothing_to_revert', `Client "${clientId}" has no default-profile override to revert; it already uses its configured default_profile.`);
     this.clientId = clientId;
   }
 }

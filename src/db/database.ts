@@ -30,6 +30,8 @@ export type DatabaseConfig =
       /** Schema to create and use tables in (tests use one per file); default: the server's. */
       searchPath?: string;
       maxConnections?: number;
+      /** Shown in pg_stat_activity (default "aiqc"): operators see which connections are aiqc's. */
+      applicationName?: string;
     };
 
 /**
@@ -61,15 +63,32 @@ export interface Db {
    * every schema, so another schema's tables would otherwise count as ours.
    */
   readonly schema?: string;
-  /** Subscribe to notifications on a channel; only where `capabilities.notify`. */
-  readonly listen?: (channel: string, onNotify: (payload: string) => void) => Promise<Unlisten>;
+  /**
+   * Subscribe to notifications on a channel; only where `capabilities.notify`. `onError` hears
+   * when the listening connection fails later (server restart, network): notifications stop
+   * until the caller listens again.
+   */
+  readonly listen?: (channel: string, onNotify: (payload: string) => void, onError?: (error: Error) => void) => Promise<Unlisten>;
   /** Throws when the database cannot answer a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: DatabaseConfig): Promise<Db> {
-  return config.engine === 'sqlite' ? openSqlite(config) : openPostgres(config);
+export interface OpenDatabaseOptions {
+  /**
+   * Errors that happen outside any query: an idle pooled connection dropped by the server. They
+   * do not fail a request (the next query checks out a fresh connection), but they say the
+   * database went away, so they are reported here (default: a process warning on stderr).
+   */
+  onBackgroundError?: (error: Error) => void;
+}
+
+export async function openDatabase(config: DatabaseConfig, options: OpenDatabaseOptions = {}): Promise<Db> {
+  return config.engine === 'sqlite' ? openSqlite(config) : openPostgres(config, options.onBackgroundError ?? warnOnStderr);
+}
+
+function warnOnStderr(error: Error): void {
+  process.emitWarning(`database connection error: ${error.message}`, { code: 'AIQC_DB_BACKGROUND_ERROR' });
 }
 
 /** Open, run `fn`, always close. */
@@ -157,19 +176,20 @@ export function redactConnectionString(connectionString: string): string {
   }
 }
 
-function openPostgres(config: Extract<DatabaseConfig, { engine: 'postgres' }>): Db {
+function openPostgres(config: Extract<DatabaseConfig, { engine: 'postgres' }>, onBackgroundError: (error: Error) => void): Db {
   const options = config.searchPath ? `-c search_path=${quoteIdentifier(config.searchPath)}` : undefined;
   const poolConfig: pg.PoolConfig = {
     connectionString: config.connectionString,
     max: config.maxConnections ?? 10,
     types: { getTypeParser: int8AsNumber } as pg.CustomTypesConfig,
     connectionTimeoutMillis: 10_000,
+    application_name: config.applicationName ?? 'aiqc',
     ...(options ? { options } : {}),
   };
   const pool = new pg.Pool(poolConfig);
-  // An idle client dropped by the server (restart, network) must not crash the process; the next
-  // query checks out a fresh connection and reports any real problem.
-  pool.on('error', () => {});
+  // An idle client dropped by the server (restart, network) must not crash the process (an
+  // unhandled 'error' event would); the next query checks out a fresh connection. Report it.
+  pool.on('error', (error) => onBackgroundError(error));
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const description = redactConnectionString(config.connectionString);
   return {
@@ -177,15 +197,27 @@ function openPostgres(config: Extract<DatabaseConfig, { engine: 'postgres' }>): 
     capabilities: { skipLocked: true, autoIncrement: 'identity', notify: true },
     description,
     ...(config.searchPath ? { schema: config.searchPath } : {}),
-    async listen(channel, onNotify) {
+    async listen(channel, onNotify, onError) {
       const client = new pg.Client(poolConfig);
-      client.on('error', () => {});
+      let ended = false;
+      // After connect, a failure of this connection silently ends the notifications: say so.
+      client.on('error', (error) => {
+        if (!ended) (onError ?? onBackgroundError)(error);
+      });
       await client.connect();
       client.on('notification', (message) => {
         if (message.channel === channel) onNotify(message.payload ?? '');
       });
-      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+      try {
+        await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+      } catch (error) {
+        ended = true;
+        await client.end().catch(() => {});
+        throw error;
+      }
       return async () => {
+        ended = true;
+        // Ending a connection that already failed rejects; that failure was reported above.
         await client.end().catch(() => {});
       };
     },

@@ -1,17 +1,15 @@
+import { AiqcError } from '../qc/errors.js';
+
 /** The database settings cannot be used; the message names the variable and the fix. */
-export class DatabaseConfigError extends Error {
-  readonly code = 'db_config';
+export class DatabaseConfigError extends AiqcError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DatabaseConfigError';
+    super('db_config', message, options);
   }
 }
 
 /** A migration failed; the schema is left at the last migration that succeeded. */
-export class MigrationError extends Error {
-  readonly code = 'db_migration';
+export class MigrationError extends AiqcError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'MigrationError';
+    super('db_migration', message, options);
   }
 }

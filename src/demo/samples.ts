@@ -1,6 +1,6 @@
 /**
  * Small generated assets for the Box demo and the pipeline tests: one of each kind a client
- * drops into INCOMING (an image, a video, a print PDF) plus a Word file aiqc must skip.
+ * drops into INCOMING (an image, a video, a radio spot, a print PDF) plus a Word file aiqc must skip.
  * Everything is made here, from code, so no binary is committed.
  */
 import { execFile } from 'node:child_process';
@@ -18,7 +18,7 @@ export interface DemoSample {
   name: string;
   path: string;
   /** What it is, for the demo's table. */
-  kind: 'image' | 'video' | 'pdf' | 'other';
+  kind: 'image' | 'video' | 'audio' | 'pdf' | 'other';
 }
 
 /** A 1080×1080 sRGB JPEG that meets a social feed spec (from src/samples/images.ts). */
@@ -45,6 +45,17 @@ export async function writeVideoSample(dir: string, ffmpegPath = 'ffmpeg', name 
     '-c:a', 'aac', '-b:a', '96k', '-shortest', '-movflags', '+faststart', path,
   ]);
   return { name, path, kind: 'video' };
+}
+
+/** A 3-second stereo 48 kHz WAV radio spot: a tone at a broadcast-like level (ffmpeg's lavfi). */
+export async function writeAudioSample(dir: string, ffmpegPath = 'ffmpeg', name = 'radio_spot.wav'): Promise<DemoSample> {
+  const path = join(dir, name);
+  await run(ffmpegPath, [
+    '-hide_banner', '-loglevel', 'error', '-y',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=3,aformat=channel_layouts=stereo',
+    '-c:a', 'pcm_s16le', path,
+  ]);
+  return { name, path, kind: 'audio' };
 }
 
 /**

@@ -1,5 +1,30 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { JobContext } from './worker.js';
+import type { Database } from '../db/schema.js';
+
+/** What a handler receives besides its payload. */
+export interface JobContext {
+  readonly jobId: number;
+  readonly kind: string;
+  /** 1 for the first run. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /**
+   * Aborted when the worker stops, the lease is lost or the kind's timeout passes; pass it to
+   * fetch/streams/child processes so they stop too. `signal.reason` says why.
+   */
+  readonly signal: AbortSignal;
+  /** The checkpoint saved by an earlier attempt (null on a first run). */
+  readonly progress: unknown;
+  /**
+   * Save a checkpoint so a re-run (after a crash) can skip finished steps. `sideEffect`, if
+   * given, runs in the same transaction: a database write and the checkpoint that records it
+   * commit together. Throws LeaseLostError (and writes nothing) if the job was taken over.
+   */
+  checkpoint(progress: unknown, sideEffect?: (trx: Kysely<Database>) => Promise<void>): Promise<void>;
+  readonly logger: Logger;
+}
 
 export interface JobDefinitionOptions<S extends z.ZodType> {
   /** Validates the payload at enqueue time and again before the handler runs. */

@@ -1,3 +1,5 @@
+import { AiqcError } from '../qc/errors.js';
+
 /**
  * The error contract between a job handler and the queue:
  * - throw `PermanentJobError` when retrying cannot help (Box 403/404, a bad payload, a file that
@@ -8,24 +10,18 @@
  * Errors from other modules can opt in without importing these classes by carrying
  * `permanent: true` and/or a numeric `retryAfterMs`.
  */
-export class PermanentJobError extends Error {
-  readonly code: string;
+export class PermanentJobError extends AiqcError {
   readonly permanent = true;
   constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'PermanentJobError';
-    this.code = options.code ?? 'job_permanent';
+    super(options.code ?? 'job_permanent', message, options);
   }
 }
 
-export class TransientJobError extends Error {
-  readonly code: string;
+export class TransientJobError extends AiqcError {
   readonly permanent = false;
   readonly retryAfterMs: number | undefined;
   constructor(message: string, options: { code?: string; cause?: unknown; retryAfterMs?: number } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'TransientJobError';
-    this.code = options.code ?? 'job_transient';
+    super(options.code ?? 'job_transient', message, options);
     this.retryAfterMs = options.retryAfterMs;
   }
 }
@@ -40,74 +36,58 @@ export function retryAfterMsOf(error: unknown): number | undefined {
 }
 
 /** The worker no longer owns the job (its lease expired and another worker took it over). */
-export class LeaseLostError extends Error {
-  readonly code = 'job_lease_lost';
+export class LeaseLostError extends AiqcError {
   constructor(jobId: number, workerId: string) {
-    super(`Job ${jobId}: worker ${workerId} lost its lease (it expired and the job was reclaimed); this attempt's result is discarded.`);
-    this.name = 'LeaseLostError';
+    super('job_lease_lost', `Job ${jobId}: worker ${workerId} lost its lease (it expired and the job was reclaimed); this attempt's result is discarded.`);
   }
 }
 
 /** The worker is shutting down and gave the job back to the queue. */
-export class WorkerStoppingError extends Error {
-  readonly code = 'worker_stopping';
+export class WorkerStoppingError extends AiqcError {
   constructor() {
-    super('The worker is shutting down; the job was released to the queue for another attempt.');
-    this.name = 'WorkerStoppingError';
+    super('worker_stopping', 'The worker is shutting down; the job was released to the queue for another attempt.');
   }
 }
 
-export class JobTimeoutError extends Error {
-  readonly code = 'job_timeout';
+export class JobTimeoutError extends AiqcError {
   constructor(kind: string, timeoutMs: number) {
-    super(`Job kind "${kind}" ran longer than its ${timeoutMs} ms timeout; it will be retried.`);
-    this.name = 'JobTimeoutError';
+    super('job_timeout', `Job kind "${kind}" ran longer than its ${timeoutMs} ms timeout; it will be retried.`);
   }
 }
 
 /** Handlers and definitions do not match (a kind with no handler, or two). Found at start-up. */
-export class JobConfigurationError extends Error {
-  readonly code = 'job_configuration';
+export class JobConfigurationError extends AiqcError {
   constructor(message: string) {
-    super(message);
-    this.name = 'JobConfigurationError';
+    super('job_configuration', message);
   }
 }
 
-export class UnknownJobKindError extends Error {
-  readonly code = 'job_unknown_kind';
+export class UnknownJobKindError extends AiqcError {
   constructor(kind: string, known: readonly string[]) {
-    super(`Unknown job kind "${kind}". Known kinds: ${known.join(', ') || '(none)'}. Define it with defineJob() and pass it to the JobQueue.`);
-    this.name = 'UnknownJobKindError';
+    super('job_unknown_kind', `Unknown job kind "${kind}". Known kinds: ${known.join(', ') || '(none)'}. Define it with defineJob() and pass it to the JobQueue.`);
   }
 }
 
-export class InvalidJobPayloadError extends Error {
-  readonly code = 'job_invalid_payload';
+export class InvalidJobPayloadError extends AiqcError {
   constructor(kind: string, issues: string, options?: { cause?: unknown }) {
-    super(`Payload for job kind "${kind}" is invalid: ${issues}`, options);
-    this.name = 'InvalidJobPayloadError';
+    super('job_invalid_payload', `Payload for job kind "${kind}" is invalid: ${issues}`, options);
   }
 }
 
-export class JobNotFoundError extends Error {
-  readonly code = 'job_not_found';
+export class JobNotFoundError extends AiqcError {
   constructor(id: number) {
-    super(`No job with id ${id}. List jobs with \`aiqc jobs list\`.`);
-    this.name = 'JobNotFoundError';
+    super('job_not_found', `No job with id ${id}. List jobs with \`aiqc jobs list\`.`);
   }
 }
 
-export class JobNotRetryableError extends Error {
-  readonly code = 'job_not_retryable';
+export class JobNotRetryableError extends AiqcError {
   constructor(id: number, status: string) {
-    super(`Job ${id} is ${status}; only dead jobs can be retried (\`aiqc jobs list --status dead\`).`);
-    this.name = 'JobNotRetryableError';
+    super('job_not_retryable', `Job ${id} is ${status}; only dead jobs can be retried (\`aiqc jobs list --status dead\`).`);
   }
 }
 
 /** One line for `last_error`: the error, then its causes, bounded so a huge message cannot bloat the row. */
-export function describeError(error: unknown, maxLength = 4000): string {
+export function describeErrorChain(error: unknown, maxLength = 4000): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {

@@ -1,43 +1,29 @@
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+/**
+ * The durable job queue, stored in aiqc's own database so a job is enqueued atomically with the
+ * domain write that caused it. Producers use `enqueue`; `Worker` uses the lease methods. Each SQL
+ * operation lives in its own file under `sql/` (graphile-worker's shape); this class validates
+ * payloads against the job definitions, holds the clock and picks the executor.
+ */
+import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { Database, JobRow, JobStatus } from '../db/schema.js';
+import type { Database, JobStatus } from '../db/schema.js';
 import type { JobDefinition, PayloadOf } from './definition.js';
-import {
-  InvalidJobPayloadError,
-  JobNotFoundError,
-  JobNotRetryableError,
-  UnknownJobKindError,
-} from './errors.js';
+import { InvalidJobPayloadError, JobNotFoundError, JobNotRetryableError, UnknownJobKindError } from './errors.js';
+import type { Job, Lease } from './job.js';
+import { addJob } from './sql/add-job.js';
+import { claimJobs } from './sql/claim-jobs.js';
+import { completeJob } from './sql/complete-job.js';
+import { countJobsByStatus, pendingJobKinds } from './sql/count-jobs.js';
+import { failJob, type JobFailure } from './sql/fail-job.js';
+import { getJob, listJobs } from './sql/get-jobs.js';
+import { extendLease } from './sql/heartbeat.js';
+import { reapExpiredLeases } from './sql/reap-expired-leases.js';
+import { releaseJob } from './sql/release-job.js';
+import { retryDeadJob } from './sql/retry-job.js';
+import { saveProgress } from './sql/save-progress.js';
 
-/** Channel on which enqueue notifies idle workers (PostgreSQL only; workers still poll). */
-export const JOBS_NOTIFY_CHANNEL = 'aiqc_jobs';
-
-export interface Job<P = unknown> {
-  id: number;
-  kind: string;
-  payload: P;
-  dedupeKey: string | null;
-  status: JobStatus;
-  attempts: number;
-  maxAttempts: number;
-  runAfter: number;
-  leaseUntil: number | null;
-  lockedBy: string | null;
-  lastError: string | null;
-  result: unknown;
-  progress: unknown;
-  createdAt: number;
-  updatedAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
-}
-
-/** Proof that a worker owns a running job; every write by that worker is fenced on it. */
-export interface Lease {
-  jobId: number;
-  workerId: string;
-  attempt: number;
-}
+export { JOBS_NOTIFY_CHANNEL } from './sql/add-job.js';
+export { toJob, type Job, type Lease } from './job.js';
 
 export interface EnqueueOptions {
   /** At most one job per key, ever: a second enqueue returns the first job and creates nothing. */
@@ -62,74 +48,6 @@ export interface QueueOptions {
   db: Db;
   definitions: readonly JobDefinition[];
   clock?: () => number;
-}
-
-function parseJson(text: string | null): unknown {
-  return text === null ? null : (JSON.parse(text) as unknown);
-}
-
-export function toJob(row: JobRow): Job {
-  return {
-    id: row.id,
-    kind: row.kind,
-    payload: parseJson(row.payload),
-    dedupeKey: row.dedupe_key,
-    status: row.status,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    runAfter: row.run_after,
-    leaseUntil: row.lease_until,
-    lockedBy: row.locked_by,
-    lastError: row.last_error,
-    result: parseJson(row.result),
-    progress: parseJson(row.progress),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-  };
-}
-
-/** The job as printed by `aiqc jobs … --json`: snake_case keys, times as ISO strings. */
-export function jobToJson(job: Job): Record<string, unknown> {
-  const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    id: job.id,
-    kind: job.kind,
-    status: job.status,
-    attempts: job.attempts,
-    max_attempts: job.maxAttempts,
-    dedupe_key: job.dedupeKey,
-    payload: job.payload,
-    progress: job.progress,
-    result: job.result,
-    last_error: job.lastError,
-    locked_by: job.lockedBy,
-    run_after: iso(job.runAfter),
-    lease_until: iso(job.leaseUntil),
-    created_at: iso(job.createdAt),
-    updated_at: iso(job.updatedAt),
-    started_at: iso(job.startedAt),
-    finished_at: iso(job.finishedAt),
-  };
-}
-
-function serialise(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
-}
-
-/**
- * The durable job queue, stored in aiqc's own database so a job is enqueued atomically with the
- * domain write that caused it. Producers use `enqueue`; `Worker` uses the lease methods.
- */
-/**
- * The lease fence: a write to a running job's row lands only while this lease still owns it
- * (same worker, same attempt), so a worker whose lease was reclaimed cannot overwrite the
- * new owner's work.
- */
-function ownedBy(lease: Lease) {
-  return (eb: ExpressionBuilder<Database, 'jobs'>) =>
-    eb.and([eb('id', '=', lease.jobId), eb('status', '=', 'running'), eb('locked_by', '=', lease.workerId), eb('attempts', '=', lease.attempt)]);
 }
 
 export class JobQueue {
@@ -173,249 +91,79 @@ export class JobQueue {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
       throw new InvalidJobPayloadError(definition.kind, issues, { cause: parsed.error });
     }
-    const executor = options.trx ?? this.db.kysely;
     const now = this.#clock();
-    const inserted = await executor
-      .insertInto('jobs')
-      .values({
-        kind: definition.kind,
-        payload: JSON.stringify(parsed.data),
-        dedupe_key: options.dedupeKey ?? null,
-        status: 'queued',
-        attempts: 0,
-        max_attempts: options.maxAttempts ?? definition.maxAttempts,
-        run_after: options.runAfter ?? now,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.column('dedupe_key').doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (inserted) {
-      if (this.db.capabilities.notify) {
-        // Delivered on commit of the surrounding transaction, so a worker never wakes too early.
-        await sql`select pg_notify(${JOBS_NOTIFY_CHANNEL}, ${definition.kind})`.execute(executor);
-      }
-      return { job: toJob(inserted), created: true };
-    }
-    const existing = await executor
-      .selectFrom('jobs')
-      .selectAll()
-      .where('dedupe_key', '=', options.dedupeKey ?? '')
-      .executeTakeFirst();
-    if (!existing) throw new Error(`Job with dedupe key "${options.dedupeKey}" conflicted on insert but cannot be read back`);
-    return { job: toJob(existing), created: false };
+    return addJob(
+      options.trx ?? this.db.kysely,
+      { kind: definition.kind, payload: parsed.data, dedupeKey: options.dedupeKey ?? null, maxAttempts: options.maxAttempts ?? definition.maxAttempts, runAfter: options.runAfter ?? now },
+      now,
+      this.db.capabilities.notify,
+    );
   }
 
-  async get(id: number): Promise<Job | undefined> {
-    const row = await this.db.kysely.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toJob(row) : undefined;
+  get(id: number): Promise<Job | undefined> {
+    return getJob(this.db.kysely, { id });
   }
 
-  async getByDedupeKey(dedupeKey: string): Promise<Job | undefined> {
-    const row = await this.db.kysely.selectFrom('jobs').selectAll().where('dedupe_key', '=', dedupeKey).executeTakeFirst();
-    return row ? toJob(row) : undefined;
+  getByDedupeKey(dedupeKey: string): Promise<Job | undefined> {
+    return getJob(this.db.kysely, { dedupeKey });
   }
 
-  async list(filter: { status?: JobStatus; kind?: string; limit?: number } = {}): Promise<Job[]> {
-    let query = this.db.kysely.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(filter.limit ?? 50);
-    if (filter.status) query = query.where('status', '=', filter.status);
-    if (filter.kind) query = query.where('kind', '=', filter.kind);
-    return (await query.execute()).map(toJob);
+  list(filter: { status?: JobStatus; kind?: string; limit?: number } = {}): Promise<Job[]> {
+    return listJobs(this.db.kysely, filter);
   }
 
-  async countByStatus(): Promise<Record<JobStatus, number>> {
-    const rows = await this.db.kysely
-      .selectFrom('jobs')
-      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
-      .groupBy('status')
-      .execute();
-    const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, dead: 0 };
-    for (const row of rows) counts[row.status] = Number(row.n);
-    return counts;
+  countByStatus(): Promise<Record<JobStatus, number>> {
+    return countJobsByStatus(this.db.kysely);
   }
 
   /** Kinds of waiting or running jobs that this queue has no definition for. */
   async unknownPendingKinds(): Promise<string[]> {
-    const rows = await this.db.kysely
-      .selectFrom('jobs')
-      .select('kind')
-      .distinct()
-      .where('status', 'in', ['queued', 'running'])
-      .execute();
-    return rows.map((r) => r.kind).filter((kind) => !this.#definitions.has(kind));
+    return (await pendingJobKinds(this.db.kysely)).filter((kind) => !this.#definitions.has(kind));
   }
 
   /** Put a dead job back in the queue with a fresh set of attempts. */
   async retry(id: number): Promise<Job> {
-    const now = this.#clock();
-    const row = await this.db.kysely
-      .updateTable('jobs')
-      .set({ status: 'queued', attempts: 0, run_after: now, lease_until: null, locked_by: null, finished_at: null, updated_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'dead')
-      .returningAll()
-      .executeTakeFirst();
-    if (row) return toJob(row);
-    const job = await this.get(id);
-    if (!job) throw new JobNotFoundError(id);
-    throw new JobNotRetryableError(id, job.status);
+    const job = await retryDeadJob(this.db.kysely, id, this.#clock());
+    if (job) return job;
+    const existing = await this.get(id);
+    if (!existing) throw new JobNotFoundError(id);
+    throw new JobNotRetryableError(id, existing.status);
   }
 
   // ─── Worker side ──────────────────────────────────────────────────────────────────────────
 
-  /**
-   * Requeue running jobs whose lease expired (their worker was killed or hung). A job that has
-   * used all its attempts goes dead instead. Returns how many were requeued or killed.
-   */
-  async reapExpiredLeases(): Promise<{ requeued: number; dead: number }> {
-    const now = this.#clock();
-    const rows = await this.db.kysely
-      .updateTable('jobs')
-      .set((eb) => ({
-        status: eb
-          .case()
-          .when('attempts', '>=', eb.ref('max_attempts'))
-          .then(sql.lit('dead'))
-          .else(sql.lit('queued'))
-          .end()
-          .$castTo<JobStatus>(),
-        finished_at: eb.case().when('attempts', '>=', eb.ref('max_attempts')).then(now).else(null).end(),
-        last_error: sql<string>`'lease expired: worker ' || coalesce(locked_by, '?') || ' stopped heartbeating before the job finished'`,
-        lease_until: null,
-        run_after: now,
-        updated_at: now,
-      }))
-      .where('status', '=', 'running')
-      .where('lease_until', '<', now)
-      .returning('status')
-      .execute();
-    const dead = rows.filter((r) => r.status === 'dead').length;
-    return { requeued: rows.length - dead, dead };
+  /** Requeue (or kill, when out of attempts) running jobs whose worker stopped heartbeating. */
+  reapExpiredLeases(): Promise<{ requeued: number; dead: number }> {
+    return reapExpiredLeases(this.db.kysely, this.#clock());
   }
 
-  /**
-   * Claim up to `limit` due jobs of the given kinds for `workerId`. PostgreSQL skips rows other
-   * workers are claiming (`FOR UPDATE SKIP LOCKED`); SQLite runs the claim in an immediate
-   * transaction, which holds the database's write lock, so two processes never claim one row.
-   */
-  async claim(workerId: string, kinds: readonly string[], limit: number, leaseMs: number): Promise<Job[]> {
-    if (kinds.length === 0 || limit < 1) return [];
-    const now = this.#clock();
-    const skipLocked = this.db.capabilities.skipLocked;
-    return this.db.kysely.transaction().execute(async (trx) => {
-      const rows = await trx
-        .with('candidates', (db) =>
-          db
-            .selectFrom('jobs')
-            .select('id')
-            .where('status', '=', 'queued')
-            .where('run_after', '<=', now)
-            .where('kind', 'in', [...kinds])
-            .orderBy('run_after')
-            .orderBy('id')
-            .limit(limit)
-            .$if(skipLocked, (q) => q.forUpdate().skipLocked()),
-        )
-        .updateTable('jobs')
-        .set((eb) => ({
-          status: 'running',
-          attempts: eb('attempts', '+', 1),
-          locked_by: workerId,
-          lease_until: now + leaseMs,
-          started_at: now,
-          updated_at: now,
-        }))
-        .where('id', 'in', (eb) => eb.selectFrom('candidates').select('candidates.id'))
-        .where('status', '=', 'queued')
-        .returningAll()
-        .execute();
-      return rows.map(toJob).sort((a, b) => a.runAfter - b.runAfter || a.id - b.id);
-    });
+  /** Claim up to `limit` due jobs of the given kinds for `workerId` (see sql/claim-jobs.ts). */
+  claim(workerId: string, kinds: readonly string[], limit: number, leaseMs: number): Promise<Job[]> {
+    return claimJobs(this.db.kysely, { workerId, kinds, limit, leaseMs, skipLocked: this.db.capabilities.skipLocked }, this.#clock());
   }
 
   /** Extend the lease; false when the worker no longer owns the job. */
-  async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
-    const now = this.#clock();
-    const result = await this.db.kysely
-      .updateTable('jobs')
-      .set({ lease_until: now + leaseMs, updated_at: now })
-      .where(ownedBy(lease))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+  heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
+    return extendLease(this.db.kysely, lease, leaseMs, this.#clock());
   }
 
-  /**
-   * Save the handler's checkpoint. When `sideEffect` is given it runs in the same transaction,
-   * after the ownership check, so a database side effect and the checkpoint recording it commit
-   * together or not at all — a re-run then sees the checkpoint and skips the step.
-   * Returns false (and writes nothing) when the worker no longer owns the job.
-   */
-  async saveProgress(
-    lease: Lease,
-    progress: unknown,
-    sideEffect?: (trx: Kysely<Database>) => Promise<void>,
-  ): Promise<boolean> {
-    const now = this.#clock();
-    return this.db.kysely.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('jobs')
-        .set({ progress: serialise(progress), updated_at: now })
-        .where(ownedBy(lease))
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
-      if (sideEffect) await sideEffect(trx);
-      return true;
-    });
+  /** Save the checkpoint (and `sideEffect` in the same transaction); false when the lease is lost. */
+  saveProgress(lease: Lease, progress: unknown, sideEffect?: (trx: Kysely<Database>) => Promise<void>): Promise<boolean> {
+    return saveProgress(this.db.kysely, lease, progress, this.#clock(), sideEffect);
   }
 
   /** Mark the job done with its result; false when the worker no longer owns it. */
-  async complete(lease: Lease, result: unknown): Promise<boolean> {
-    const now = this.#clock();
-    const updated = await this.db.kysely
-      .updateTable('jobs')
-      .set({ status: 'done', result: serialise(result), lease_until: null, finished_at: now, updated_at: now })
-      .where(ownedBy(lease))
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1;
+  complete(lease: Lease, result: unknown): Promise<boolean> {
+    return completeJob(this.db.kysely, lease, result, this.#clock());
   }
 
-  /**
-   * Record a failed attempt: dead when `permanent` or out of attempts, otherwise queued again
-   * after `retryInMs`. Returns the new status, or undefined when the worker no longer owns it.
-   */
-  async fail(
-    lease: Lease,
-    failure: { error: string; permanent: boolean; retryInMs: number },
-  ): Promise<'queued' | 'dead' | undefined> {
-    const now = this.#clock();
-    const row = await this.db.kysely
-      .updateTable('jobs')
-      .set((eb) => {
-        const dead = failure.permanent ? sql<boolean>`true` : eb('attempts', '>=', eb.ref('max_attempts'));
-        return {
-          status: eb.case().when(dead).then(sql.lit('dead')).else(sql.lit('queued')).end().$castTo<JobStatus>(),
-          finished_at: eb.case().when(dead).then(now).else(null).end(),
-          run_after: now + Math.max(0, Math.round(failure.retryInMs)),
-          last_error: failure.error,
-          lease_until: null,
-          updated_at: now,
-        };
-      })
-      .where(ownedBy(lease))
-      .returning('status')
-      .executeTakeFirst();
-    return row ? (row.status as 'queued' | 'dead') : undefined;
+  /** Dead when permanent or out of attempts, else queued after `retryInMs`; undefined when the lease is lost. */
+  fail(lease: Lease, failure: JobFailure): Promise<'queued' | 'dead' | undefined> {
+    return failJob(this.db.kysely, lease, failure, this.#clock());
   }
 
   /** Give a running job back untouched (graceful shutdown): the attempt does not count. */
-  async release(lease: Lease): Promise<boolean> {
-    const now = this.#clock();
-    const updated = await this.db.kysely
-      .updateTable('jobs')
-      .set((eb) => ({ status: 'queued', attempts: eb('attempts', '-', 1), lease_until: null, run_after: now, updated_at: now }))
-      .where(ownedBy(lease))
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1;
+  release(lease: Lease): Promise<boolean> {
+    return releaseJob(this.db.kysely, lease, this.#clock());
   }
 }

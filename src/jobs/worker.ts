@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
-import type { Database } from '../db/schema.js';
 import type { Unlisten } from '../db/database.js';
-import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, jobRetryDelayMs, type BackoffPolicy } from './backoff.js';
 import type { JobHandler } from './definition.js';
 import {
   JobConfigurationError,
@@ -12,34 +10,12 @@ import {
   LeaseLostError,
   PermanentJobError,
   WorkerStoppingError,
-  describeError,
+  describeErrorChain,
   isPermanentJobError,
   retryAfterMsOf,
 } from './errors.js';
-import { JOBS_NOTIFY_CHANNEL, type Job, type JobQueue, type Lease } from './queue.js';
-
-/** What a handler receives besides its payload. */
-export interface JobContext {
-  readonly jobId: number;
-  readonly kind: string;
-  /** 1 for the first run. */
-  readonly attempt: number;
-  readonly maxAttempts: number;
-  /**
-   * Aborted when the worker stops, the lease is lost or the kind's timeout passes; pass it to
-   * fetch/streams/child processes so they stop too. `signal.reason` says why.
-   */
-  readonly signal: AbortSignal;
-  /** The checkpoint saved by an earlier attempt (null on a first run). */
-  readonly progress: unknown;
-  /**
-   * Save a checkpoint so a re-run (after a crash) can skip finished steps. `sideEffect`, if
-   * given, runs in the same transaction: a database write and the checkpoint that records it
-   * commit together. Throws LeaseLostError (and writes nothing) if the job was taken over.
-   */
-  checkpoint(progress: unknown, sideEffect?: (trx: Kysely<Database>) => Promise<void>): Promise<void>;
-  readonly logger: Logger;
-}
+import type { Job, Lease } from './job.js';
+import { JOBS_NOTIFY_CHANNEL, type JobQueue } from './queue.js';
 
 export interface WorkerOptions {
   queue: JobQueue;
@@ -57,7 +33,15 @@ export interface WorkerOptions {
   workerId?: string;
   logger?: Logger;
   random?: () => number;
+  /**
+   * After the grace period, how long `stop()` waits for the handlers it aborted to return
+   * (default 10 s). A handler that ignores its abort signal longer is logged and left behind.
+   */
+  abortWaitMs?: number;
 }
+
+/** How often a lost LISTEN connection is tried again (polling carries on meanwhile). */
+const RELISTEN_MS = 30_000;
 
 interface Running {
   job: Job;
@@ -93,6 +77,9 @@ export class Worker {
   /** A wake-up arrived while the loop was busy (claiming): skip the next sleep. */
   #wakePending = false;
   #unlisten: Unlisten | undefined;
+  /** When LISTEN was last tried, while it is not in place (PostgreSQL only). */
+  #listenTriedAt: number | undefined;
+  readonly #abortWaitMs: number;
 
   constructor(options: WorkerOptions) {
     this.#queue = options.queue;
@@ -108,6 +95,7 @@ export class Worker {
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ worker: this.id });
     this.#random = options.random ?? Math.random;
+    this.#abortWaitMs = options.abortWaitMs ?? 10_000;
   }
 
   get activeJobIds(): number[] {
@@ -124,15 +112,8 @@ export class Worker {
           'Run a matching aiqc version, or inspect them with `aiqc jobs list`.',
       );
     }
-    if (this.#queue.db.listen) {
-      try {
-        this.#unlisten = await this.#queue.db.listen(JOBS_NOTIFY_CHANNEL, () => this.#wakeUp());
-      } catch (error) {
-        // NOTIFY is only a latency hint; polling still finds every job.
-        this.#logger.warn({ err: describeError(error) }, 'could not LISTEN for job notifications; polling only');
-      }
-    }
     this.#stopping = false;
+    await this.#listen();
     this.#loop = this.#run();
     this.#logger.info({ concurrency: this.#concurrency, kinds: [...this.#handlers.keys()] }, 'worker started');
   }
@@ -158,20 +139,56 @@ export class Worker {
       const outcome = await Promise.race([Promise.all(pending.map((r) => r.done)).then(() => 'finished' as const), graceOver]);
       clearTimeout(timer);
       if (outcome === 'timeout') {
-        for (const running of this.#running.values()) {
+        const aborted = [...this.#running.values()];
+        for (const running of aborted) {
           running.released = true;
           running.stopTimers();
           running.controller.abort(new WorkerStoppingError());
           const released = await this.#queue.release(running.lease).catch((error: unknown) => {
-            this.#logger.error({ job_id: running.job.id, err: describeError(error) }, 'could not release job; its lease will expire and another worker will reclaim it');
+            this.#logger.error({ job_id: running.job.id, err: describeErrorChain(error) }, 'could not release job; its lease will expire and another worker will reclaim it');
             return false;
           });
           this.#logger.warn({ job_id: running.job.id, released }, 'grace period over: job released to the queue');
+        }
+        // Wait for the aborted handlers to return: one still killing its ffmpeg or removing its
+        // temp folder when stop() resolves would race the database close and the process exit.
+        let waitTimer: NodeJS.Timeout | undefined;
+        const waitOver = new Promise<'timeout'>((resolve) => {
+          waitTimer = setTimeout(() => resolve('timeout'), this.#abortWaitMs);
+        });
+        const returned = await Promise.race([Promise.all(aborted.map((r) => r.done)).then(() => 'returned' as const), waitOver]);
+        clearTimeout(waitTimer);
+        if (returned === 'timeout') {
+          const stuck = aborted.filter((r) => this.#running.has(r.job.id)).map((r) => r.job.id);
+          this.#logger.error({ jobs: stuck, wait_ms: this.#abortWaitMs }, 'aborted handlers did not return; stopping without them (their jobs are already back in the queue)');
         }
       }
     }
     this.#loop = undefined;
     this.#logger.info('worker stopped');
+  }
+
+  /** Subscribe to enqueue notifications; NOTIFY is only a latency hint, polling still finds every job. */
+  async #listen(): Promise<void> {
+    const listen = this.#queue.db.listen;
+    if (!listen || this.#unlisten || this.#stopping) return;
+    this.#listenTriedAt = Date.now();
+    try {
+      // Held in an object: the error callback may only run once `listen` has returned it.
+      const current: { unlisten?: Unlisten } = {};
+      current.unlisten = await listen(
+        JOBS_NOTIFY_CHANNEL,
+        () => this.#wakeUp(),
+        (error) => {
+          this.#logger.warn({ err: describeErrorChain(error) }, `LISTEN connection lost; polling only, listening again within ${RELISTEN_MS / 1000} s`);
+          if (current.unlisten && this.#unlisten === current.unlisten) this.#unlisten = undefined;
+          void current.unlisten?.();
+        },
+      );
+      this.#unlisten = current.unlisten;
+    } catch (error) {
+      this.#logger.warn({ err: describeErrorChain(error) }, 'could not LISTEN for job notifications; polling only');
+    }
   }
 
   #wakeUp(): void {
@@ -201,6 +218,7 @@ export class Worker {
   async #run(): Promise<void> {
     let failures = 0;
     while (!this.#stopping) {
+      if (this.#queue.db.listen && !this.#unlisten && Date.now() - (this.#listenTriedAt ?? 0) >= RELISTEN_MS) await this.#listen();
       const free = this.#concurrency - this.#running.size;
       let claimed: Job[] = [];
       if (free > 0) {
@@ -211,7 +229,7 @@ export class Worker {
           failures = 0;
         } catch (error) {
           failures += 1;
-          this.#logger.error({ err: describeError(error) }, 'could not claim jobs; retrying');
+          this.#logger.error({ err: describeErrorChain(error) }, 'could not claim jobs; retrying');
           await this.#sleep(Math.min(this.#pollMs * 2 ** failures, 30_000));
           continue;
         }
@@ -249,7 +267,7 @@ export class Worker {
             controller.abort(new LeaseLostError(job.id, this.id));
           }
         })
-        .catch((error: unknown) => logger.warn({ err: describeError(error) }, 'heartbeat failed; will try again'));
+        .catch((error: unknown) => logger.warn({ err: describeErrorChain(error) }, 'heartbeat failed; will try again'));
     }, this.#heartbeatMs);
     const timeoutMs = handler?.definition.timeoutMs;
     const timeout = timeoutMs ? setTimeout(() => controller.abort(new JobTimeoutError(job.kind, timeoutMs)), timeoutMs) : undefined;
@@ -304,15 +322,15 @@ export class Worker {
       }
       const reason = controller.signal.aborted ? controller.signal.reason : failure;
       const permanent = isPermanentJobError(reason);
-      const retryInMs = retryAfterMsOf(reason) ?? retryDelayMs(job.attempts, this.#backoff, this.#random);
-      const status = await this.#queue.fail(lease, { error: describeError(reason), permanent, retryInMs });
-      if (status === 'dead') logger.error({ err: describeError(reason) }, permanent ? 'job failed permanently' : 'job failed on its last attempt');
-      else if (status === 'queued') logger.warn({ err: describeError(reason), retry_in_ms: retryInMs }, 'job failed; will retry');
+      const retryInMs = retryAfterMsOf(reason) ?? jobRetryDelayMs(job.attempts, this.#backoff, this.#random);
+      const status = await this.#queue.fail(lease, { error: describeErrorChain(reason), permanent, retryInMs });
+      if (status === 'dead') logger.error({ err: describeErrorChain(reason) }, permanent ? 'job failed permanently' : 'job failed on its last attempt');
+      else if (status === 'queued') logger.warn({ err: describeErrorChain(reason), retry_in_ms: retryInMs }, 'job failed; will retry');
       else logger.warn('job failed but its lease had been taken over; failure discarded');
     } catch (error) {
       // The database itself failed while recording the outcome: the lease will expire and the
       // job will be reclaimed, so nothing is lost.
-      logger.error({ err: describeError(error) }, 'could not record the job outcome; it will be reclaimed when its lease expires');
+      logger.error({ err: describeErrorChain(error) }, 'could not record the job outcome; it will be reclaimed when its lease expires');
     } finally {
       running.stopTimers();
     }

@@ -16,7 +16,7 @@ import { getDefaultProfileOverride } from '../db/client-settings.js';
 import { getQcRun, qcRunFromReport, saveQcRun } from '../db/qc-runs.js';
 import { handleJob, type JobHandler } from '../jobs/definition.js';
 import { PermanentJobError, TransientJobError } from '../jobs/errors.js';
-import type { JobContext } from '../jobs/worker.js';
+import type { JobContext } from '../jobs/definition.js';
 import type { QcRuntime } from '../app/runtime.js';
 import { newSessionId } from '../qc/session.js';
 import type { ResolvedProfile } from '../qc/types.js';

@@ -148,7 +148,9 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Env, logger:
   } catch (error) {
     logger.warn(`Box credentials are not usable (${oneLine((error as Error).message)}); aiqc starts anyway, and Box jobs will fail with the fix until they are set.`);
   }
-  const db = await openDatabase(e.database);
+  const db = await openDatabase(e.database, {
+    onBackgroundError: (error) => logger.warn({ err: error.message }, 'database connection error outside a query (an idle connection dropped); the next query reconnects'),
+  });
   try {
     await migrateToLatest(db);
     return await startPipeline({

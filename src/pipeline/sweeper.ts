@@ -11,7 +11,7 @@ import { BoxConfigError } from '../box/errors.js';
 import type { ClientsConfig } from '../config/clients.js';
 import { recordMissedWebhooks } from '../db/box-folder-health.js';
 import type { Db } from '../db/database.js';
-import { describeError } from '../jobs/errors.js';
+import { describeErrorChain } from '../jobs/errors.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { BackgroundTask } from '../server/service.js';
 import { boxQcFileDedupeKey, boxQcFileJobFor, isReportName } from './box-qc-file.js';
@@ -79,8 +79,8 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
         try {
           items = await box.listAllItems(folderId);
         } catch (error) {
-          result.failed.push({ folderId, error: describeError(error) });
-          logger.error({ folder_id: folderId, client_id: client.id, err: describeError(error) }, `sweeper could not list INCOMING folder ${folderId}`);
+          result.failed.push({ folderId, error: describeErrorChain(error) });
+          logger.error({ folder_id: folderId, client_id: client.id, err: describeErrorChain(error) }, `sweeper could not list INCOMING folder ${folderId}`);
           continue;
         }
         const now = clock();
@@ -120,7 +120,7 @@ export function createSweeper(deps: SweeperDeps): Sweeper {
   let stopped = true;
   const tick = (): void => {
     running = sweepOnce()
-      .catch((error: unknown) => logger.error({ err: describeError(error) }, 'sweep failed; will try again next interval'))
+      .catch((error: unknown) => logger.error({ err: describeErrorChain(error) }, 'sweep failed; will try again next interval'))
       .finally(() => {
         running = undefined;
         if (!stopped) timer = setTimeout(tick, deps.intervalMs);

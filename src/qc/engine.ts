@@ -8,7 +8,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AnalysisStore } from './analyses.js';
 import type { CheckCatalogue, KindRegistry } from './catalogue.js';
-import { messageOf, NotApplicableError, ToolMissingError } from './errors.js';
+import { AiqcError, messageOf, NotApplicableError, ToolMissingError } from './errors.js';
 import { scoreOf, statusForSeverity, verdictOf } from './score.js';
 import { newSessionId } from './session.js';
 import { sniffFile } from './sniff.js';
@@ -249,7 +249,12 @@ function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
 
-export class TimeoutError extends Error {}
+/** A check (or the probe) ran past AIQC_CHECK_TIMEOUT_S; its result is `error` with this message. */
+export class TimeoutError extends AiqcError {
+  constructor(message: string) {
+    super('check_timeout', message, { fix: 'raise AIQC_CHECK_TIMEOUT_S if such files are expected' });
+  }
+}
 
 function withTimeout<T>(work: Promise<T>, ms: number, what: string, onTimeout?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -1,13 +1,19 @@
-/** Errors the engine understands. Each carries a code and a message a person can act on. */
-
+/**
+ * aiqc's one error vocabulary. Every error class in src/ extends `AiqcError`: a stable
+ * snake_case `code` (for logs, job rows and API answers; never reworded), a message a person can
+ * act on, the `fix` when there is one, and the cause attached. Lives in the engine, the lowest
+ * layer, so every layer can use it. (test/qc/errors.test.ts holds every class to this.)
+ */
 export class AiqcError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  readonly code: string;
+  /** What to do about it, when the error is one a person can fix. */
+  readonly fix: string | undefined;
+
+  constructor(code: string, message: string, options: { cause?: unknown; fix?: string | undefined } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
+    this.code = code;
+    this.fix = options.fix;
   }
 }
 
@@ -18,21 +24,21 @@ export class ToolMissingError extends AiqcError {
     readonly installHint: string,
     options?: { cause?: unknown },
   ) {
-    super('TOOL_MISSING', `${tool} is not available: ${installHint}`, options);
+    super('tool_missing', `${tool} is not available: ${installHint}`, { ...options, fix: installHint });
   }
 }
 
 /** The asset's bytes cannot be read as what they claim to be: verdict `error`, score 0. */
 export class AssetUnreadableError extends AiqcError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('ASSET_UNREADABLE', message, options);
+    super('asset_unreadable', message, options);
   }
 }
 
 /** A check asked for something that does not apply (e.g. loudness of a silent video). */
 export class NotApplicableError extends AiqcError {
   constructor(message: string) {
-    super('NOT_APPLICABLE', message);
+    super('not_applicable', message);
   }
 }
 

@@ -6,7 +6,6 @@
 import type { z } from 'zod';
 
 export type AssetKind = 'image' | 'pdf' | 'video' | 'audio' | 'unknown';
-export const ASSET_KINDS: readonly AssetKind[] = ['image', 'pdf', 'video', 'audio', 'unknown'];
 
 export type Severity = 'error' | 'warning' | 'info';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skipped' | 'error';

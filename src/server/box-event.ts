@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { z } from 'zod';
+import { AiqcError } from '../qc/errors.js';
 
 /**
  * The Box webhook event (V2 payload) as far as the server needs it. Unknown fields pass through
@@ -90,11 +91,9 @@ export function skipIgnored(message: string, folderId?: string): WebhookFileDeci
   return { action: 'skip', outcome: 'ignored', message, ...(folderId ? { folderId } : {}) };
 }
 
-export class MalformedEventError extends Error {
-  readonly code = 'webhook_malformed_event';
+export class MalformedEventError extends AiqcError {
   constructor(message: string) {
-    super(message);
-    this.name = 'MalformedEventError';
+    super('webhook_malformed_event', message);
   }
 }
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineJob } from '../../src/jobs/definition.js';
 import { InvalidJobPayloadError, JobNotFoundError, JobNotRetryableError, UnknownJobKindError } from '../../src/jobs/errors.js';
-import { JobQueue, jobToJson, type Lease } from '../../src/jobs/queue.js';
+import { jobToJson } from '../../src/cli/jobs.js';
+import { JobQueue, type Lease } from '../../src/jobs/queue.js';
 import { ENGINES, createTestDatabase, type TestDatabase } from '../db/test-databases.js';
 
 const qcFile = defineJob('test.qc_file', {

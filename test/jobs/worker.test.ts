@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { retryDelayMs } from '../../src/jobs/backoff.js';
+import { jobRetryDelayMs } from '../../src/jobs/backoff.js';
 import { defineJob, handleJob } from '../../src/jobs/definition.js';
 import { JobConfigurationError, PermanentJobError, TransientJobError, WorkerStoppingError } from '../../src/jobs/errors.js';
 import { JobQueue, type Job } from '../../src/jobs/queue.js';
@@ -22,15 +22,15 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
   }
 }
 
-describe('retryDelayMs', () => {
+describe('jobRetryDelayMs', () => {
   it('grows exponentially with equal jitter and a ceiling', () => {
     const policy = { baseMs: 1_000, maxMs: 10_000 };
-    expect(retryDelayMs(1, policy, () => 0)).toBe(500);
-    expect(retryDelayMs(1, policy, () => 1)).toBe(1_000);
-    expect(retryDelayMs(3, policy, () => 0)).toBe(2_000);
-    expect(retryDelayMs(3, policy, () => 1)).toBe(4_000);
-    expect(retryDelayMs(10, policy, () => 1)).toBe(10_000);
-    expect(retryDelayMs(10, policy, () => 0)).toBe(5_000);
+    expect(jobRetryDelayMs(1, policy, () => 0)).toBe(500);
+    expect(jobRetryDelayMs(1, policy, () => 1)).toBe(1_000);
+    expect(jobRetryDelayMs(3, policy, () => 0)).toBe(2_000);
+    expect(jobRetryDelayMs(3, policy, () => 1)).toBe(4_000);
+    expect(jobRetryDelayMs(10, policy, () => 1)).toBe(10_000);
+    expect(jobRetryDelayMs(10, policy, () => 0)).toBe(5_000);
   });
 });
 
@@ -224,6 +224,31 @@ describe.each(ENGINES)('Worker on %s', (engine) => {
     expect(reason).toBeInstanceOf(WorkerStoppingError);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await queue.get(job.id)).toMatchObject({ status: 'queued', attempts: 0, result: null });
+  });
+
+  it('stop waits for the handlers it aborted to return (their clean-up finishes first)', async () => {
+    let cleanedUp = false;
+    worker = new Worker({
+      queue,
+      ...quick,
+      handlers: [
+        handleJob(work, async (_p, ctx) => {
+          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+          // Clean-up after the abort (kill a child, remove a temp folder) takes a moment.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          cleanedUp = true;
+        }),
+        handleJob(other, async () => {}),
+        handleJob(slow, async () => {}),
+      ],
+    });
+    const { job } = await queue.enqueue(work, { n: 1 });
+    await worker.start();
+    await waitFor('running', async () => (await queue.get(job.id))?.status === 'running');
+    await worker.stop(50);
+    worker = undefined;
+    expect(cleanedUp).toBe(true);
+    expect(await queue.get(job.id)).toMatchObject({ status: 'queued', attempts: 0 });
   });
 
   it('abandons an attempt whose lease was taken over, without overwriting the new owner', async () => {

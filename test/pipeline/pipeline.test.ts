@@ -4,9 +4,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GENERAL_PROFILE_FOR_KIND } from '../../src/config/profiles.js';
 import { listFolderHealth } from '../../src/db/box-folder-health.js';
 import { listQcRuns } from '../../src/db/qc-runs.js';
-import { writeDocxSample, writeImageSample, writePdfSample, writeVideoSample, type DemoSample } from '../../src/demo/samples.js';
+import { writeAudioSample, writeDocxSample, writeImageSample, writePdfSample, writeVideoSample, type DemoSample } from '../../src/demo/samples.js';
 import { JobQueue } from '../../src/jobs/queue.js';
 import { Worker } from '../../src/jobs/worker.js';
 import { boxQcFileJob } from '../../src/pipeline/box-qc-file.js';
@@ -20,11 +21,12 @@ interface AssetCase {
   make: (dir: string) => Promise<DemoSample>;
 }
 
-/** One line per asset family on main; add video and PDF (writeVideoSample, writePdfSample) as they land. */
+/** One line per asset family: each goes through the whole pipeline and is judged by its own general profile. */
 const ASSET_CASES: AssetCase[] = [
   { kind: 'image', make: (dir) => writeImageSample(dir, 'key visual 1080.jpg') },
   { kind: 'video', make: (dir) => writeVideoSample(dir, process.env.FFMPEG_PATH ?? 'ffmpeg', 'spot 720p.mp4') },
   { kind: 'pdf', make: (dir) => writePdfSample(dir, 'flyer A4.pdf') },
+  { kind: 'audio', make: (dir) => writeAudioSample(dir, process.env.FFMPEG_PATH ?? 'ffmpeg', 'radio spot 30s.wav') },
 ];
 
 let samplesDir: string;
@@ -58,6 +60,8 @@ describe.each(ENGINES)('Box pipeline on %s', (engine) => {
     // A real check ran: the family's probe read the file (no "no video support" error verdict).
     expect(result.verdict).not.toBe('error');
     expect(result.profile_id).not.toBe('file_basic');
+    // The file's bytes chose the profile: the client's general profile for that kind.
+    expect(result.profile_id).toBe(GENERAL_PROFILE_FOR_KIND[kind as keyof typeof GENERAL_PROFILE_FOR_KIND]);
 
     const [run] = await listQcRuns(world.t.db.kysely, { jobId: job.id });
     expect(run).toMatchObject({ sessionId: result.session_id, assetKind: kind, clientId: 'acme', score: result.score });

@@ -67,7 +67,7 @@ function explain(err: unknown, settings: AiSettings, timedOut: boolean): Error {
     return (key ? text.split(key).join('***') : text).replace(/\s+/g, ' ').trim().slice(0, 300);
   };
   if (timedOut) {
-    return new AiAnswerError('AI_TIMEOUT', `the model did not answer within ${Math.round(settings.timeoutMs / 1000)} s (AIQC_AI_TIMEOUT_S); try again or raise the limit`, { cause: err });
+    return new AiAnswerError('ai_timeout', `the model did not answer within ${Math.round(settings.timeoutMs / 1000)} s (AIQC_AI_TIMEOUT_S); try again or raise the limit`, { cause: err });
   }
   const last = RetryError.isInstance(err) ? err.lastError : err;
   if (NoObjectGeneratedError.isInstance(last) || NoOutputGeneratedError.isInstance(last)) {
@@ -78,13 +78,13 @@ function explain(err: unknown, settings: AiSettings, timedOut: boolean): Error {
       : TypeValidationError.isInstance(cause)
         ? `it does not match the verdict schema: ${redact(issuesOf(cause.cause) ?? cause.message).slice(0, 200)}`
         : redact(cause instanceof Error ? cause.message : last.message).slice(0, 200);
-    return new AiAnswerError('AI_BAD_ANSWER', `the model's answer is not a valid verdict (${why})${said}`, { cause: err });
+    return new AiAnswerError('ai_bad_answer', `the model's answer is not a valid verdict (${why})${said}`, { cause: err });
   }
   if (APICallError.isInstance(last)) {
     const attempts = RetryError.isInstance(err) ? ` after ${err.errors.length} attempts` : '';
-    return new AiAnswerError('AI_CALL_FAILED', `the model API failed${attempts}: ${last.statusCode ? `HTTP ${last.statusCode} ` : ''}${redact(last.message)}`, { cause: err });
+    return new AiAnswerError('ai_call_failed', `the model API failed${attempts}: ${last.statusCode ? `HTTP ${last.statusCode} ` : ''}${redact(last.message)}`, { cause: err });
   }
-  return new AiAnswerError('AI_CALL_FAILED', `the model call failed: ${redact(err instanceof Error ? err.message : String(err))}`, { cause: err });
+  return new AiAnswerError('ai_call_failed', `the model call failed: ${redact(err instanceof Error ? err.message : String(err))}`, { cause: err });
 }
 
 function issuesOf(err: unknown): string | undefined {

@@ -46,7 +46,7 @@ export interface AiJudge {
 
 /** The model could not give a usable answer; the message says why, for the report. */
 export class AiAnswerError extends AiqcError {
-  constructor(code: 'AI_BAD_ANSWER' | 'AI_TIMEOUT' | 'AI_CALL_FAILED', message: string, options?: { cause?: unknown }) {
+  constructor(code: 'ai_bad_answer' | 'ai_timeout' | 'ai_call_failed', message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

@@ -5,7 +5,7 @@
  * becomes a ToolMissingError that names the install step.
  */
 import { spawn } from 'node:child_process';
-import { ToolMissingError } from '../../qc/errors.js';
+import { AiqcError, ToolMissingError } from '../../qc/errors.js';
 
 export type AvTool = 'ffmpeg' | 'ffprobe';
 
@@ -27,9 +27,9 @@ export interface ToolOptions {
   maxStdoutBytes?: number;
 }
 
-export class ToolTimeoutError extends Error {
+export class ToolTimeoutError extends AiqcError {
   constructor(tool: AvTool, ms: number) {
-    super(`${tool} took longer than ${Math.round(ms / 1000)} s and was stopped: the file may be very long or damaged; raise AIQC_CHECK_TIMEOUT_S if such files are expected`);
+    super('tool_timeout', `${tool} took longer than ${Math.round(ms / 1000)} s and was stopped: the file may be very long or damaged; raise AIQC_CHECK_TIMEOUT_S if such files are expected`);
   }
 }
 

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentLoadingTask, PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { AiqcError } from '../../qc/errors.js';
 
 export type { PDFDocumentProxy, PDFPageProxy };
 
@@ -20,13 +21,13 @@ type PdfJs = typeof PdfJsModule;
 let pdfjs: Promise<PdfJs> | undefined;
 const loadPdfJs = (): Promise<PdfJs> => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
 
-export class PdfOpenError extends Error {
+export class PdfOpenError extends AiqcError {
   constructor(
     readonly reason: 'password' | 'invalid',
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(reason === 'password' ? 'pdf_needs_password' : 'pdf_invalid', message, options);
   }
 }
 

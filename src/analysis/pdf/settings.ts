@@ -18,7 +18,7 @@ export type PdfSettings = z.infer<typeof pdfSettingsSchema>;
 
 export class PdfSettingsError extends AiqcError {
   constructor(message: string) {
-    super('PDF_SETTINGS', message);
+    super('pdf_settings_invalid', message);
   }
 }
 

@@ -8,6 +8,7 @@
  * "no extractable text", not "no words" (OCR is the text family's business).
  */
 import type { Analysis } from '../../qc/types.js';
+import { multiply, type Matrix } from './content.js';
 import { pdfDocument, pdfProbe } from './probe.js';
 import { pdfSettings } from './settings.js';
 
@@ -63,7 +64,7 @@ export const pdfText: Analysis<PdfTextLayer> = {
         for (const item of content.items) {
           if (!('str' in item)) continue;
           // Text space → viewport (top-left origin, rotation applied).
-          const [a, b, c, d, e, f] = multiply(item.transform as number[], viewport.transform);
+          const [a, b, c, d, e, f] = multiply(item.transform as Matrix, viewport.transform as Matrix);
           const size = Math.hypot(c, d);
           const advance = item.width * Math.hypot(viewport.transform[0]!, viewport.transform[1]!);
           const horizontal = Math.abs(b) <= Math.abs(a);
@@ -94,16 +95,6 @@ export const pdfText: Analysis<PdfTextLayer> = {
   },
 };
 
-function multiply(m: number[], n: number[]): [number, number, number, number, number, number] {
-  return [
-    m[0]! * n[0]! + m[1]! * n[2]!,
-    m[0]! * n[1]! + m[1]! * n[3]!,
-    m[2]! * n[0]! + m[3]! * n[2]!,
-    m[2]! * n[1]! + m[3]! * n[3]!,
-    m[4]! * n[0]! + m[5]! * n[2]! + n[4]!,
-    m[4]! * n[1]! + m[5]! * n[3]! + n[5]!,
-  ];
-}
 
 function frac(v: number): number {
   return Math.round(Math.min(1, Math.max(0, v)) * 10000) / 10000;
