@@ -7,7 +7,8 @@ import { fileTypeFromFile } from 'file-type';
 import type { AssetKind, SniffResult } from './types.js';
 
 /** Formats each kind's probe can read. Anything else is `unknown` with a reason. */
-const IMAGE_FORMATS = new Set(['jpg', 'png', 'webp', 'gif', 'tif', 'avif', 'heic']);
+// JPEG 2000 (jp2/j2c/jpx): sharp's libvips has no decoder here, so the image probe decodes it with FFmpeg.
+const IMAGE_FORMATS = new Set(['jpg', 'png', 'webp', 'gif', 'tif', 'avif', 'heic', 'jp2', 'j2c', 'jpx']);
 const VIDEO_FORMATS = new Set(['mp4', 'mov', 'webm', 'mkv', 'avi', 'mpg', 'mts', 'm4v', 'mxf', 'flv', '3gp', 'ogv']);
 const AUDIO_FORMATS = new Set(['wav', 'mp3', 'flac', 'aac', 'm4a', 'ogg', 'opus', 'aif', 'wma', 'oga']);
 
@@ -41,7 +42,8 @@ export async function sniffFile(path: string, sizeBytes: number): Promise<SniffR
     };
   }
   const head = await readHead(path, 512);
-  if (looksLikeSvg(head)) return { kind: 'unknown', format: 'svg', mime: 'image/svg+xml', reason: 'SVG artwork is not checked yet: export it as PNG or PDF' };
+  // SVG is checked as an image: sharp rasterises it with librsvg at its intrinsic size.
+  if (looksLikeSvg(head)) return { kind: 'image', format: 'svg', mime: 'image/svg+xml' };
   if (looksLikeText(head)) {
     return { kind: 'unknown', format: 'text', mime: 'text/plain', reason: 'the content is plain text, not an image, PDF, video or audio file: check that the right file was exported' };
   }

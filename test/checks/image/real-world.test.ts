@@ -61,3 +61,23 @@ describe('the resolution the file records', () => {
     expect(r.message).toMatch(/^25\.4 ppi is under the 300 ppi minimum/);
   });
 });
+
+describe('formats people send', () => {
+  it('a valid SVG is checked as an image at its intrinsic size (sharp’s check.svg)', async () => {
+    const r = await checkOf('check.svg', 'file.format', { allowed: ['svg', 'png'] });
+    expect(r.report.verdict, r.report.error).toBe('pass');
+    expect(r.report.asset).toMatchObject({ kind: 'image', format: 'svg', info: { width: 100, height: 100 } });
+    expect(r.report.asset.info).not.toHaveProperty('dpi');
+  });
+
+  it('an SVG without any size says so instead of "damaged" (mathiasbynens/small svg.svg)', async () => {
+    const r = await checkOf('small-svg.svg', 'file.format', { allowed: ['svg'] });
+    expect(r.report.error).toMatch(/the SVG has no size/);
+  });
+
+  it('a valid JPEG 2000 is decoded with FFmpeg and checked (mathiasbynens/small jpeg2.jp2)', async () => {
+    const r = await checkOf('small-jpeg2.jp2', 'image.dimensions', { min_width: 1 });
+    expect(r.report.verdict, r.report.error).toBe('pass');
+    expect(r.report.asset).toMatchObject({ kind: 'image', format: 'jp2', info: { width: 1, height: 1 } });
+  });
+});
