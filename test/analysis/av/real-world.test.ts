@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { explainFailure } from '../../../src/analysis/av/reasons.js';
-import { adHocProfile, checkOf, qc, withTempDir } from './engine-helper.js';
+import { adHocProfile, builtinProfile, checkOf, qc, withTempDir } from './engine-helper.js';
 
 const real = (name: string) => fileURLToPath(new URL(`../../fixtures/real-world/${name}`, import.meta.url));
 const ffmpeg = (args: string[]) => promisify(execFile)('ffmpeg', ['-hide_banner', '-v', 'error', '-y', ...args]);
@@ -57,6 +57,25 @@ describe('real audio and video files', () => {
       const report = await qc(webm, adHocProfile([{ id: 'video.duration', params: { min_s: 4 } }]));
       expect(checkOf(report, 'video.duration').status).toBe('pass');
       expect(report.asset.info['duration_s']).toBeCloseTo(4.88, 1);
+    });
+  });
+
+  it('a sound-only MP4 is audio, classified by its tracks: audio_general checks it (mathiasbynens/small mp4-with-audio.mp4; ffprobe: one aac stream)', async () => {
+    const report = await qc(real('small-mp4-with-audio.mp4'), await builtinProfile('audio_general'));
+    expect(report.verdict, report.error).not.toBe('error');
+    expect(report.asset).toMatchObject({ kind: 'audio', format: 'mp4' });
+    expect(report.asset.info).toMatchObject({ audio_codec: 'aac' });
+  });
+
+  it('a sound-only WebM is audio; a WebM with picture and sound stays video', async () => {
+    await withTempDir(async (dir) => {
+      const sound = join(dir, 'sound.webm');
+      const both = join(dir, 'both.webm');
+      await ffmpeg(['-f', 'lavfi', '-i', 'sine=duration=2', '-c:a', 'libopus', sound]);
+      await ffmpeg(['-f', 'lavfi', '-i', 'testsrc=size=160x120:duration=1', '-f', 'lavfi', '-i', 'sine=duration=1', '-c:v', 'libvpx', '-c:a', 'libopus', both]);
+      const profile = adHocProfile([{ id: 'audio.present' }]);
+      expect((await qc(sound, profile)).asset.kind).toBe('audio');
+      expect((await qc(both, profile)).asset.kind).toBe('video');
     });
   });
 
