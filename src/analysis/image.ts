@@ -96,6 +96,10 @@ export const imagePixels: Analysis<string> = {
   },
 };
 
+// libvips' operation cache keeps decoded pixels for reuse by later operations on the same
+// input; a QC run reads each image once, so the cache only adds its size to peak memory.
+sharp.cache(false);
+
 export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
   id: 'image.probe',
   async compute(ctx) {
