@@ -30,6 +30,8 @@ export async function sniffFile(path: string, sizeBytes: number): Promise<SniffR
     return { kind: 'unknown', format: 'empty', reason: 'the file is empty (0 bytes): re-export or re-upload it' };
   }
   const detected = await fileTypeFromFile(path);
+  // file-type calls an SVG that opens with an XML declaration "xml": look for the <svg root.
+  if (detected?.ext === 'xml' && looksLikeSvg(await readHead(path, 16 * 1024))) return { kind: 'image', format: 'svg', mime: 'image/svg+xml' };
   if (detected) {
     const kind = kindOf(detected.ext, detected.mime);
     const format = FORMAT_NAMES[detected.ext] ?? detected.ext;

@@ -3,6 +3,8 @@
  * test/fixtures/real-world/ (source and licence in the README there); each expectation was
  * cross-checked with ImageMagick's `identify` (see that README).
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QcRuntime } from '../../../src/qc/runtime.js';
@@ -12,9 +14,10 @@ const real = (name: string) => fileURLToPath(new URL(`../../fixtures/real-world/
 
 let rt: QcRuntime;
 let cleanup: () => Promise<void>;
+let dir: string;
 beforeAll(async () => {
   rt = await testRuntime();
-  ({ cleanup } = await tempDir());
+  ({ dir, cleanup } = await tempDir());
 });
 afterAll(() => cleanup());
 
@@ -68,6 +71,14 @@ describe('formats people send', () => {
     expect(r.report.verdict, r.report.error).toBe('pass');
     expect(r.report.asset).toMatchObject({ kind: 'image', format: 'svg', info: { width: 100, height: 100 } });
     expect(r.report.asset.info).not.toHaveProperty('dpi');
+  });
+
+  it('an SVG that opens with an XML declaration (file-type says "xml") is still an SVG, as in the W3C suite', async () => {
+    const file = join(dir, 'declared.svg');
+    await writeFile(file, '<?xml version="1.0" encoding="UTF-8"?>\n<svg version="1.2" baseProfile="tiny" width="480" height="360" viewBox="0 0 480 360" xmlns="http://www.w3.org/2000/svg">\n<rect width="480" height="360" fill="#08c"/></svg>\n');
+    const report = await rt.run({ path: file, profile: inlineProfile(rt.catalogue, [{ id: 'file.format', params: { allowed: ['svg'] } }]) });
+    expect(report.verdict, report.error).toBe('pass');
+    expect(report.asset).toMatchObject({ kind: 'image', format: 'svg', info: { width: 480, height: 360 } });
   });
 
   it('an SVG without any size says so instead of "damaged" (mathiasbynens/small svg.svg)', async () => {
