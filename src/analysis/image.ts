@@ -5,8 +5,11 @@
  */
 import { parse as parseIcc } from 'icc';
 import sharp, { type Metadata, type Stats } from 'sharp';
+import { randomUUID } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { AssetUnreadableError } from '../qc/errors.js';
+import { runTool } from './av/tools.js';
 import { cleanIccText, isSrgbProfile, jpegResolution, pngResolution, tiffResolution, type RecordedResolution } from './image-header.js';
 import type { Analysis, KindHandler, ProbeResult } from '../qc/types.js';
 
@@ -69,15 +72,47 @@ function readIcc(buffer: Buffer | undefined): ImageDetails['icc'] {
   }
 }
 
+/** JPEG 2000 as file-type names it; libvips here has no decoder for it, FFmpeg has. */
+const JPEG2000 = new Set(['jp2', 'j2c', 'jpx']);
+
+/**
+ * The file sharp reads: the asset itself, or for JPEG 2000 a lossless PNG that FFmpeg decoded
+ * into the run's scratch folder (removed with it).
+ */
+export const imagePixels: Analysis<string> = {
+  id: 'image.pixels',
+  async compute(ctx) {
+    if (!JPEG2000.has(ctx.asset.sniff.format)) return ctx.asset.path;
+    const out = join(ctx.env.tmpDir, `jpeg2000-${randomUUID()}.png`);
+    const run = await runTool('ffmpeg', ctx.env.ffmpegPath, ['-nostdin', '-v', 'error', '-max_pixels', String(ctx.env.maxPixels), '-i', `file:${ctx.asset.path}`, '-frames:v', '1', '-y', `file:${out}`], {
+      signal: ctx.signal,
+      timeoutMs: ctx.env.checkTimeoutMs,
+    });
+    if (run.code !== 0) {
+      const said = run.stderr.trim().split('\n').at(-1) ?? '';
+      throw new AssetUnreadableError(`the JPEG 2000 image cannot be decoded${said ? ` (${said.replace(/file:\S+: /, '')})` : ''}: re-export ${ctx.asset.name}, or export it as PNG or TIFF`);
+    }
+    return out;
+  },
+};
+
+// libvips' operation cache keeps decoded pixels for reuse by later operations on the same
+// input; a QC run reads each image once, so the cache only adds its size to peak memory.
+sharp.cache(false);
+
 export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
   id: 'image.probe',
   async compute(ctx) {
-    const { path, name } = ctx.asset;
+    const { name } = ctx.asset;
+    const path = await ctx.get(imagePixels);
     let meta: Metadata;
     try {
       // Header only: cheap, and tells us the pixel count before anything is decoded.
       meta = await sharp(path, { limitInputPixels: false }).metadata();
     } catch (err) {
+      if (ctx.asset.sniff.format === 'svg' && /bad dimensions/.test(sharpReason(err))) {
+        throw new AssetUnreadableError('the SVG has no size (no width and height, and no viewBox), so it cannot be drawn: give the artwork a size and export it again', { cause: err });
+      }
       throw new AssetUnreadableError(`the ${ctx.asset.sniff.format.toUpperCase()} header cannot be read (${sharpReason(err)}): re-export the image`, { cause: err });
     }
     const rawW = meta.width ?? 0;
@@ -99,13 +134,15 @@ export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
     }
     const icc = readIcc(meta.icc);
     const colorspace = colorspaceOf(meta.space ?? 'unknown', meta.icc, icc?.description);
-    const density = await recordedResolution(path, meta);
+    // An SVG is drawn at its intrinsic size (width/height in CSS px) and records no resolution;
+    // the PNG decoded from a JPEG 2000 records none of the original's either.
+    const density = meta.format === 'svg' || path !== ctx.asset.path ? undefined : await recordedResolution(path, meta);
     const width = meta.autoOrient?.width ?? rawW;
     const height = meta.autoOrient?.height ?? rawH;
     const details: ImageDetails = {
       width,
       height,
-      format: meta.format,
+      format: JPEG2000.has(ctx.asset.sniff.format) ? ctx.asset.sniff.format : meta.format,
       colorspace,
       vips_space: meta.space ?? 'unknown',
       channels: meta.channels ?? 0,
@@ -118,7 +155,7 @@ export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
       ...(meta.orientation ? { orientation: meta.orientation } : {}),
     };
     return {
-      format: formatName(meta.format),
+      format: JPEG2000.has(ctx.asset.sniff.format) ? ctx.asset.sniff.format : formatName(meta.format),
       info: {
         width,
         height,
@@ -163,7 +200,7 @@ export const imageThumbnail: Analysis<Buffer | undefined> = {
   id: 'image.thumbnail',
   async compute(ctx) {
     await ctx.get(imageProbe); // never decode what the probe refused
-    return sharp(ctx.asset.path, { limitInputPixels: ctx.env.maxPixels })
+    return sharp(await ctx.get(imagePixels), { limitInputPixels: ctx.env.maxPixels })
       .autoOrient()
       .resize(480, 480, { fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })

@@ -149,7 +149,10 @@ export function detailsFromFfprobe(json: FfprobeJson, kind: AssetKind): AvDetail
     const displayH = sideways ? shownW : height;
     const nominal = parseRational(v.r_frame_rate);
     const average = parseRational(v.avg_frame_rate);
-    const rate = average ?? nominal ?? 0;
+    // Without an average rate (one frame, or no timing), r_frame_rate is often the container's
+    // time base (1000 for Matroska/WebM, 90000 for MPEG-TS), not a frame rate.
+    const timebaseOnly = average === undefined && nominal !== undefined && nominal >= 1000;
+    const rate = timebaseOnly ? 0 : (average ?? nominal ?? 0);
     details.video = {
       index: v.index ?? 0,
       codec: v.codec_name!,
@@ -163,7 +166,7 @@ export function detailsFromFfprobe(json: FfprobeJson, kind: AssetKind): AvDetail
       rotation,
       frame_rate: rate,
       // Constant-rate files can differ by rounding of the last frame's duration: 2% is noise.
-      vfr: nominal !== undefined && average !== undefined && Math.abs(nominal - average) / nominal > 0.02,
+      vfr: !timebaseOnly && nominal !== undefined && average !== undefined && Math.abs(nominal - average) / nominal > 0.02,
       ...(kbps(v.bit_rate) ? { bit_rate_kbps: kbps(v.bit_rate)! } : {}),
       ...(v.pix_fmt ? { pix_fmt: v.pix_fmt } : {}),
       ...(v.field_order ? { field_order: v.field_order } : {}),
@@ -259,6 +262,33 @@ async function assertReachesEnd(ctx: AnalysisContext, d: AvDetails): Promise<voi
   }
 }
 
+/**
+ * When the container records no duration (WebM written live, a WAV header without data), read
+ * the packets (no decoding) to find where the media ends. A file with no packets at all holds
+ * no sound or picture: that is an unreadable asset, not a 0-second one.
+ */
+async function durationByReading(ctx: AnalysisContext, d: AvDetails): Promise<number> {
+  const main = ctx.asset.sniff.kind === 'audio' || !d.video ? d.audio : d.video;
+  const count = await ffprobe(ctx, ['-count_packets', '-show_entries', 'stream=index,nb_read_packets', '-of', 'csv=p=0']);
+  // ffprobe prints N/A (not 0) when it counted no packet at all.
+  const packets = count.stdout
+    .split('\n')
+    .map((line) => line.trim().split(','))
+    .find(([index]) => Number(index) === main?.index)?.[1];
+  if (count.code === 0 && (packets === '0' || packets === 'N/A')) {
+    throw new AssetUnreadableError(
+      `the file holds no ${main === d.audio ? 'sound' : 'picture'}: it has ${main === d.audio ? 'an audio' : 'a video'} header but no ${main === d.audio ? 'samples' : 'frames'} (an empty or failed export) — export it again`,
+    );
+  }
+  const run = await runTool('ffmpeg', ctx.env.ffmpegPath, ['-nostdin', '-hide_banner', '-v', 'error', '-i', inputUrl(ctx.asset.path), '-map', '0', '-c', 'copy', '-f', 'null', '-', '-progress', 'pipe:1', '-nostats'], {
+    signal: ctx.signal,
+    timeoutMs: ctx.env.checkTimeoutMs,
+    maxStdoutBytes: 1024 * 1024,
+  });
+  const times = [...run.stdout.matchAll(/^out_time_us=(\d+)$/gm)].map((m) => Number(m[1]));
+  return times.length > 0 ? Math.max(...times) / 1e6 : 0;
+}
+
 export const avProbe: Analysis<ProbeResult<AvDetails>> = {
   id: 'av.probe',
   async compute(ctx) {
@@ -271,6 +301,7 @@ export const avProbe: Analysis<ProbeResult<AvDetails>> = {
       throw new AssetUnreadableError(`ffprobe's answer could not be read (${(err as Error).message})`, { cause: err });
     }
     const details = detailsFromFfprobe(json, ctx.asset.sniff.kind);
+    if (!(details.duration_s > 0)) details.duration_s = await durationByReading(ctx, details);
     await assertReachesEnd(ctx, details);
     return { format: formatName(details.container, ctx.asset.sniff.format), info: infoOf(details), details };
   },

@@ -9,6 +9,9 @@ const KNOWN: Array<{ pattern: RegExp; say: string }> = [
   { pattern: /Decoder \(codec none\) not found|unknown codec|no decoder/i, say: 'the file uses a codec FFmpeg cannot decode — export it as H.264 or H.265 video with AAC audio' },
   { pattern: /Invalid data found when processing input/i, say: 'the content is not a valid audio/video file (damaged, or another kind of file with a media name) — export it again' },
   { pattern: /End of file|could not find codec parameters/i, say: 'the file ends before any audio or video could be read (empty or truncated) — export or upload it again' },
+  // FFmpeg's filter graph gave up mid-file (a stream that ends abruptly, a damaged frame, or no
+  // frames at all to feed it): the words people see must say that, not the internal message.
+  { pattern: /Error marking filters as finished|Error while filtering|Error reinitializing filters|Failed to inject frame/i, say: 'FFmpeg could not decode the file to its end (a damaged or abruptly ending stream) — export it again; if it plays, re-encode it (e.g. H.264/AAC in MP4)' },
   { pattern: /Permission denied/i, say: 'the file cannot be opened (permission denied)' },
 ];
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { avPass, avProbe } from '../../analysis/av/index.js';
 import { requestOf, type Evidence } from '../../qc/types.js';
+import { isSilent } from '../../analysis/av/silence.js';
 import { defineCheck } from '../define.js';
 import { audioStreamOf } from './audio-stream.js';
 
@@ -39,6 +40,9 @@ export const audioLoudness = defineCheck({
         series: { x_label: 'time (s)', y_label: 'LUFS', points: l.short_term, band: { min: low, max: high } },
       },
     ];
+    if (isSilent(l)) {
+      return { status: 'fail', message: `the audio is silent (digital silence: nothing above BS.1770's −70 LUFS gate): export the mix with its sound, then loudness-normalise to ${lufs(params.target_lufs)}`, measured: { ...measured, silent: true }, expected, evidence };
+    }
     const problems: string[] = [];
     if (l.integrated_lufs < low - 1e-9 || l.integrated_lufs > high + 1e-9) {
       problems.push(`${lufs(l.integrated_lufs)} is outside ${params.target_lufs} ± ${params.tolerance_lu} LU (${l.integrated_lufs > high ? 'too loud' : 'too quiet'} by ${Math.abs(l.integrated_lufs - params.target_lufs).toFixed(1)} LU from the target)`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { avPass, avProbe } from '../../analysis/av/index.js';
 import { requestOf } from '../../qc/types.js';
+import { isSilent } from '../../analysis/av/silence.js';
 import { defineCheck } from '../define.js';
 import { audioStreamOf } from './audio-stream.js';
 
@@ -17,6 +18,8 @@ export const audioTruePeak = defineCheck({
     if (!l) return { status: 'skipped', message: 'the audio track decoded to nothing measurable' };
     const measured = { true_peak_dbtp: l.true_peak_dbtp, channels_dbtp: l.channel_true_peaks_dbtp };
     const expected = { max_dbtp: params.max_dbtp };
+    // ebur128 reports −inf (−200 dBTP here) for digital silence: there is no peak to judge.
+    if (isSilent(l)) return { status: 'pass', message: `the audio is silent: no true peak (within ${params.max_dbtp} dBTP)`, measured: { ...measured, silent: true }, expected };
     const over = l.true_peak_dbtp > params.max_dbtp + 1e-9;
     // Where the peak is, so the report can mark it on the loudness curve.
     const evidence = l.true_peak_at_s === null ? [] : [{ start_s: l.true_peak_at_s, label: 'true peak', detail: { dbtp: l.true_peak_dbtp, over } }];

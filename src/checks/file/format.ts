@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { defineCheck, list } from '../define.js';
 
 /** Names people write in profiles → the format names the engine reports. */
-const ALIASES: Record<string, string> = { jpg: 'jpeg', tif: 'tiff', mpeg4: 'mp4', quicktime: 'mov', aif: 'aiff' };
+// file-type names Ogg audio "oga"; profiles (and people) say "ogg".
+const ALIASES: Record<string, string> = { jpg: 'jpeg', tif: 'tiff', mpeg4: 'mp4', quicktime: 'mov', aif: 'aiff', oga: 'ogg' };
 const normalise = (f: string) => ALIASES[f.toLowerCase()] ?? f.toLowerCase();
 
 const EXTENSIONS_OF: Record<string, string[]> = {

@@ -19,8 +19,8 @@ export const pdfFontsEmbedded = defineCheck({
     const type3 = params.allow_type3 ? [] : details.fonts.filter((f) => f.type === 'Type3');
     const measured = {
       fonts: details.fonts.length,
-      not_embedded: notEmbedded.map((f) => f.name),
-      ...(params.allow_type3 ? {} : { type3: type3.map((f) => f.name) }),
+      not_embedded: [...new Set(notEmbedded.map((f) => f.name))],
+      ...(params.allow_type3 ? {} : { type3: [...new Set(type3.map((f) => f.name))] }),
       pages_examined: details.detail_pages,
     };
     const expected = { embedded: true, allow_type3: params.allow_type3 };
@@ -36,8 +36,8 @@ export const pdfFontsEmbedded = defineCheck({
     notEmbedded.forEach((f) => add(f, 'not embedded'));
     type3.forEach((f) => add(f, 'is a Type 3 font'));
     const parts: string[] = [];
-    if (notEmbedded.length > 0) parts.push(`not embedded: ${notEmbedded.map((f) => `${f.name} (${pagesWord(f.pages)})`).join(', ')}`);
-    if (type3.length > 0) parts.push(`Type 3: ${type3.map((f) => `${f.name} (${pagesWord(f.pages)})`).join(', ')}`);
+    if (notEmbedded.length > 0) parts.push(`not embedded: ${byName(notEmbedded)}`);
+    if (type3.length > 0) parts.push(`Type 3: ${byName(type3)}`);
     return {
       status: 'fail',
       message: `${parts.join('; ')}${scope} — export with "embed all fonts" (PDF/X does this), or convert the text to outlines`,
@@ -47,3 +47,13 @@ export const pdfFontsEmbedded = defineCheck({
     };
   },
 });
+
+/**
+ * "Helvetica (pages 1–5), Arial (page 2)": one entry per font name with every page it is used
+ * on. A PDF often holds one font object per page for the same font; the message lists it once.
+ */
+export function byName(fonts: ReadonlyArray<{ name: string; pages: readonly number[] }>): string {
+  const pages = new Map<string, number[]>();
+  for (const f of fonts) pages.set(f.name, [...(pages.get(f.name) ?? []), ...f.pages]);
+  return [...pages].map(([name, on]) => `${name} (${pagesWord([...new Set(on)].sort((a, b) => a - b))})`).join(', ');
+}

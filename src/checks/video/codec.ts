@@ -14,13 +14,22 @@ export const videoCodec = defineCheck({
   id: 'video.codec',
   name: 'Video codec',
   description: 'The video stream\'s codec is one of `allowed` (FFmpeg names; h264/avc, hevc/h265, prores, vp9, av1…), and optionally its profile is one of `profiles`.',
-  appliesTo: ['video'],
+  // Also on audio: a video profile given a sound-only file must say there is no picture.
+  appliesTo: ['video', 'audio'],
   params: z.strictObject({
     allowed: z.array(z.string().min(1)).min(1).transform((a) => a.map(normaliseCodec)).meta({ description: 'e.g. ["h264", "hevc"]' }),
     profiles: z.array(z.string().min(1)).min(1).optional().meta({ description: 'e.g. ["High", "Main"] (case-insensitive)' }),
   }),
   async run({ params, analyses }) {
-    const v = (await analyses.get(avProbe)).details.video!;
+    const v = (await analyses.get(avProbe)).details.video;
+    if (!v) {
+      return {
+        status: 'fail',
+        message: 'the file has no picture, only sound: export it again with its video track, or deliver it as an audio file (.m4a, .wav) and check it with an audio profile',
+        measured: { codec: null, profile: null },
+        expected: { allowed: params.allowed },
+      };
+    }
     const measured = { codec: v.codec, profile: v.profile ?? null };
     const expected = { allowed: params.allowed, ...(params.profiles ? { profiles: params.profiles } : {}) };
     if (!params.allowed.includes(v.codec)) {

@@ -28,6 +28,9 @@ export const videoFrameRate = defineCheck({
       tolerance: params.tolerance,
       allow_vfr: params.allow_vfr,
     };
+    if (rate <= 0) {
+      return { status: 'fail', message: 'the video records no frame rate (a single frame, or no timing): export it as a video at a constant allowed frame rate', measured, expected };
+    }
     const problems: string[] = [];
     if (params.allowed && !params.allowed.some((a) => Math.abs(a - rate) <= params.tolerance)) problems.push(`${fps(rate)} fps is not one of ${list(params.allowed.map(fps))} fps`);
     if (params.min && rate < params.min - params.tolerance) problems.push(`${fps(rate)} fps is under the ${fps(params.min)} fps minimum`);

@@ -40,11 +40,11 @@ describe('probe: what the file is', () => {
 });
 
 describe('bad media → verdict error with the reason in plain words', () => {
-  it('an MP4 holding only audio, for a video profile', async () => {
+  it('an MP4 holding only audio, for a video profile: classified as audio by its tracks (issue 11), and the video profile fails it for having no picture', async () => {
     const report = await qc(await fixture('audioOnlyMp4'), await builtinProfile('video_general'));
-    expect(report.verdict).toBe('error');
-    expect(report.score).toBe(0);
-    expect(report.error).toMatch(/no picture, only sound/);
+    expect(report.asset.kind).toBe('audio');
+    expect(report.verdict).toBe('fail');
+    expect(report.checks.find((c) => c.id === 'video.codec')!.message).toMatch(/no picture, only sound/);
   });
 
   it('a truncated MP4 whose index was at the end', async () => {

@@ -3,6 +3,8 @@
  * test/fixtures/real-world/ (source and licence in the README there); each expectation was
  * cross-checked with ImageMagick's `identify` (see that README).
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QcRuntime } from '../../../src/app/runtime.js';
@@ -12,9 +14,10 @@ const real = (name: string) => fileURLToPath(new URL(`../../fixtures/real-world/
 
 let rt: QcRuntime;
 let cleanup: () => Promise<void>;
+let dir: string;
 beforeAll(async () => {
   rt = await testRuntime();
-  ({ cleanup } = await tempDir());
+  ({ dir, cleanup } = await tempDir());
 });
 afterAll(() => cleanup());
 
@@ -59,5 +62,33 @@ describe('the resolution the file records', () => {
     const r = await checkOf('8bit_depth.tiff', 'image.dpi', { min: 300 });
     expect(r.measured).toEqual({ ppi: 25.4, recorded: true });
     expect(r.message).toMatch(/^25\.4 ppi is under the 300 ppi minimum/);
+  });
+});
+
+describe('formats people send', () => {
+  it('a valid SVG is checked as an image at its intrinsic size (sharp’s check.svg)', async () => {
+    const r = await checkOf('check.svg', 'file.format', { allowed: ['svg', 'png'] });
+    expect(r.report.verdict, r.report.error).toBe('pass');
+    expect(r.report.asset).toMatchObject({ kind: 'image', format: 'svg', info: { width: 100, height: 100 } });
+    expect(r.report.asset.info).not.toHaveProperty('dpi');
+  });
+
+  it('an SVG that opens with an XML declaration (file-type says "xml") is still an SVG, as in the W3C suite', async () => {
+    const file = join(dir, 'declared.svg');
+    await writeFile(file, '<?xml version="1.0" encoding="UTF-8"?>\n<svg version="1.2" baseProfile="tiny" width="480" height="360" viewBox="0 0 480 360" xmlns="http://www.w3.org/2000/svg">\n<rect width="480" height="360" fill="#08c"/></svg>\n');
+    const report = await rt.run({ path: file, profile: inlineProfile(rt.catalogue, [{ id: 'file.format', params: { allowed: ['svg'] } }]) });
+    expect(report.verdict, report.error).toBe('pass');
+    expect(report.asset).toMatchObject({ kind: 'image', format: 'svg', info: { width: 480, height: 360 } });
+  });
+
+  it('an SVG without any size says so instead of "damaged" (mathiasbynens/small svg.svg)', async () => {
+    const r = await checkOf('small-svg.svg', 'file.format', { allowed: ['svg'] });
+    expect(r.report.error).toMatch(/the SVG has no size/);
+  });
+
+  it('a valid JPEG 2000 is decoded with FFmpeg and checked (mathiasbynens/small jpeg2.jp2)', async () => {
+    const r = await checkOf('small-jpeg2.jp2', 'image.dimensions', { min_width: 1 });
+    expect(r.report.verdict, r.report.error).toBe('pass');
+    expect(r.report.asset).toMatchObject({ kind: 'image', format: 'jp2', info: { width: 1, height: 1 } });
   });
 });
