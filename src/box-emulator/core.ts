@@ -30,6 +30,9 @@ import {
 } from './state.js';
 import type { DeliveryAttempt, WebhookRetryOptions } from './webhook-delivery.js';
 import { WebhookDispatcher } from './webhook-delivery.js';
+import { BOX_WEBHOOK_TRIGGERS } from '../box/webhook-triggers.js';
+
+const WEBHOOK_TRIGGERS: ReadonlySet<string> = new Set(BOX_WEBHOOK_TRIGGERS);
 
 /** An error the emulator answers with Box's error JSON. */
 export class EmuApiError extends Error {
@@ -50,16 +53,6 @@ export const forbidden = (): EmuApiError =>
   new EmuApiError(403, 'access_denied_insufficient_permissions', 'Access denied - insufficient permission');
 export const badRequest = (message: string, code = 'bad_request'): EmuApiError => new EmuApiError(400, code, message);
 
-export const WEBHOOK_TRIGGERS: ReadonlySet<string> = new Set([
-  'FILE.UPLOADED', 'FILE.PREVIEWED', 'FILE.DOWNLOADED', 'FILE.TRASHED', 'FILE.DELETED', 'FILE.RESTORED',
-  'FILE.COPIED', 'FILE.MOVED', 'FILE.LOCKED', 'FILE.UNLOCKED', 'FILE.RENAMED', 'COMMENT.CREATED',
-  'COMMENT.UPDATED', 'COMMENT.DELETED', 'TASK_ASSIGNMENT.CREATED', 'TASK_ASSIGNMENT.UPDATED',
-  'METADATA_INSTANCE.CREATED', 'METADATA_INSTANCE.UPDATED', 'METADATA_INSTANCE.DELETED', 'FOLDER.CREATED',
-  'FOLDER.RENAMED', 'FOLDER.DOWNLOADED', 'FOLDER.RESTORED', 'FOLDER.DELETED', 'FOLDER.COPIED', 'FOLDER.MOVED',
-  'FOLDER.TRASHED', 'WEBHOOK.DELETED', 'COLLABORATION.CREATED', 'COLLABORATION.ACCEPTED', 'COLLABORATION.REJECTED',
-  'COLLABORATION.REMOVED', 'COLLABORATION.UPDATED', 'SHARED_LINK.DELETED', 'SHARED_LINK.CREATED', 'SHARED_LINK.UPDATED',
-  'SIGN_REQUEST.COMPLETED', 'SIGN_REQUEST.DECLINED', 'SIGN_REQUEST.EXPIRED',
-]);
 
 export interface EmulatorCoreOptions {
   webhookRetry?: WebhookRetryOptions;
