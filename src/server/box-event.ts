@@ -9,7 +9,7 @@ import { BOX_WEBHOOK_TRIGGERS } from '../box/webhook-triggers.js';
  * `index row size exceeds btree`) that becomes a 500 Box retries for hours. Unknown fields pass
  * through so the caller's mapping function sees everything Box sent.
  */
-const NO_NUL = /^[^\u0000]*$/;
+const hasNoNul = (text: string): boolean => !text.includes('\u0000');
 /** Box item ids (files, folders, versions, webhooks, users) are short digit strings. */
 const boxId = z
   .union([z.string().regex(/^\d{1,20}$/, 'a Box id is 1–20 digits'), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
@@ -17,7 +17,7 @@ const boxId = z
 /** The event id: a UUID on Box; bounded and plain so it can be a unique key. */
 const payloadId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an event id is 1–128 letters, digits, ".", "_", ":" or "-"');
 /** Box item names: at most 255 characters, never a NUL. */
-const itemName = z.string().max(255).regex(NO_NUL, 'a name cannot contain NUL');
+const itemName = z.string().max(255).refine(hasNoNul, 'a name cannot contain NUL');
 const itemType = z.string().max(32).regex(/^[a-z_]+$/);
 const boxRef = z.looseObject({ id: boxId, type: itemType, name: itemName.nullish() });
 
@@ -47,7 +47,7 @@ export const deliveryIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,128}$/);
 /** WEBHOOK.DELETED's `additional_info.reason` (e.g. auto_cleanup), when it is a short plain string. */
 export function webhookDeletedReason(event: { additional_info?: unknown }): string | null {
   const reason = (event.additional_info as { reason?: unknown } | null | undefined)?.reason;
-  return typeof reason === 'string' && reason.length <= 255 && NO_NUL.test(reason) ? reason : null;
+  return typeof reason === 'string' && reason.length <= 255 && hasNoNul(reason) ? reason : null;
 }
 
 export type BoxWebhookEvent = z.output<typeof boxWebhookEventSchema>;
