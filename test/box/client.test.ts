@@ -256,6 +256,28 @@ describe('BoxClient errors and the retry policy', () => {
   });
 });
 
+describe('BoxClient and Box’s 202 “not ready yet”', () => {
+  it('waits out a 202 + Retry-After on a download, then streams the file', async () => {
+    const content = randomBytes(5000);
+    const file = seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'not-ready.bin', content });
+    seed.emulator.admin.injectFault({ method: 'GET', path: `/2.0/files/${file.id}/content`, status: 202, retryAfter: 1 });
+    const dest = join(seed.dir, 'not-ready.out');
+    const started = Date.now();
+    const result = await box.downloadToPath(file.id, dest);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(result).toEqual({ bytes: 5000, sha1: createHash('sha1').update(content).digest('hex') });
+    expect(readFileSync(dest).equals(content)).toBe(true);
+  });
+
+  it('waits out a 202 + Retry-After on a chunked commit, then returns the file', async () => {
+    const content = randomBytes(3000);
+    seed.emulator.admin.injectFault({ method: 'POST', path: '/api/2.0/files/upload_sessions/*/commit', status: 202, retryAfter: 1 });
+    const uploaded = await box.uploadFile({ folderId: seed.reports.id, name: 'assembling.mov', path: fileWith('assembling.bin', content) });
+    expect(uploaded).toMatchObject({ name: 'assembling.mov', size: 3000 });
+    expect(seed.emulator.admin.faults().find((f) => f.status === 202 && f.path.endsWith('/commit'))?.hits).toBe(1);
+  });
+});
+
 describe('BoxClient upload idempotency', () => {
   it('treats a retried upload whose first answer was lost as done, and a different file of that name as a conflict', async () => {
     const path = fileWith('lost-answer.html', Buffer.from('<p>report</p>'));
