@@ -46,6 +46,8 @@ export interface FaultSpec {
   reset?: boolean;
   /** Carry the request out, then drop the connection instead of answering: the lost-response case. */
   resetAfterHandling?: boolean;
+  /** Answer 200 with the full Content-Length but send only half the body, then drop the connection. */
+  resetMidBody?: boolean;
   times?: number;
 }
 
@@ -835,6 +837,12 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
       if (!bodyPromise) await body().catch(() => undefined);
       if (dropAnswer) {
         req.socket.destroy();
+        return;
+      }
+      if (activeFault?.resetMidBody) {
+        const payload = reply.raw !== undefined ? Buffer.from(reply.raw) : Buffer.from(JSON.stringify(reply.json ?? ''));
+        res.writeHead(reply.status, { ...reply.headers, 'box-request-id': requestId, 'content-length': String(payload.length) });
+        res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => setTimeout(() => req.socket.destroy(), 20));
         return;
       }
       send(res, requestId, reply);

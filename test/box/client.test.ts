@@ -136,11 +136,18 @@ describe('BoxClient folder and file helpers', () => {
     expect(readFileSync(dest).equals(content)).toBe(true);
   });
 
-  it('retries a download whose connection is reset', async () => {
-    const file = seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'reset.wav', content: 'wave' });
-    seed.emulator.admin.injectFault({ path: '/_content/**', reset: true });
-    const result = await box.downloadToPath(file.id, join(seed.dir, 'reset.wav'));
-    expect(result.bytes).toBe(4);
+  it('restarts a download whose connection drops mid-body, leaving a whole file', async () => {
+    // The SDK's own retry covers a request that got no answer; a body cut off halfway is
+    // downloadToPath's to restart (its retry loop), which this proves.
+    const content = randomBytes(200_000);
+    const file = seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'reset.wav', content });
+    seed.emulator.admin.injectFault({ method: 'GET', path: '/_content/**', resetMidBody: true });
+    const dest = join(seed.dir, 'reset.wav');
+    const client = new BoxClient({ settings: jwtSettings(seed), retry: { baseDelayMs: 10, maxDelayMs: 50 }, downloadIdleTimeoutMs: 500 });
+    const result = await client.downloadToPath(file.id, dest);
+    expect(result).toEqual({ bytes: 200_000, sha1: createHash('sha1').update(content).digest('hex') });
+    expect(readFileSync(dest).equals(content)).toBe(true);
+    expect(seed.emulator.admin.faults().find((f) => f.resetMidBody)?.hits).toBe(1);
   });
 
   it('uploads small files streamed and large ones through an upload session, and new versions of both', async () => {

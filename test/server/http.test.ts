@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countDeliveries } from '../../src/db/webhook-deliveries.js';
@@ -62,8 +63,36 @@ describe.each(ENGINES)('webhook over real HTTP on %s', (engine) => {
   });
 
   it('refuses an over-size body with 413 before reading it all', async () => {
-    const body = 'x'.repeat(1024 * 1024 + 1);
-    const response = await send(body);
-    expect(response.status).toBe(413);
+    // The sender offers 64 MB slowly; the 413 must arrive while most of it is still unsent,
+    // with a declared Content-Length (refused from the header) and chunked (refused at 1 MB).
+    const offered = 64 * 1024 * 1024;
+    for (const declared of [true, false]) {
+      const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
+        const req = request(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(declared ? { 'content-length': String(offered) } : {}) },
+        });
+        let sent = 0;
+        let answered = false;
+        req.on('response', (res) => {
+          answered = true;
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, sent });
+          req.destroy();
+        });
+        req.on('error', (error) => {
+          if (!answered) reject(error);
+        });
+        const chunk = Buffer.alloc(64 * 1024, 0x78);
+        const pump = (): void => {
+          if (answered || req.destroyed || sent >= offered) return;
+          sent += chunk.length;
+          req.write(chunk, () => setTimeout(pump, 1));
+        };
+        pump();
+      });
+      expect(status, declared ? 'with Content-Length' : 'chunked').toBe(413);
+      expect(sent, declared ? 'with Content-Length' : 'chunked').toBeLessThan(8 * 1024 * 1024);
+    }
   });
 });
