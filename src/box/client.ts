@@ -291,16 +291,15 @@ export class BoxClient {
       const hash = createHash('sha1');
       let bytes = 0;
       const idleMs = this.downloadIdleMs;
-      let idle: NodeJS.Timeout | undefined;
-      const meter = new Transform({
+      const meter: Transform = new Transform({
         transform(chunk: Buffer, _encoding, done) {
           hash.update(chunk);
           bytes += chunk.length;
-          idle?.refresh();
+          idle.refresh();
           done(null, chunk);
         },
       });
-      idle = setTimeout(() => meter.destroy(new Error(`Box download of file ${fileId} stalled: no data for ${idleMs} ms`)), idleMs);
+      const idle = setTimeout(() => meter.destroy(new Error(`Box download of file ${fileId} stalled: no data for ${idleMs} ms`)), idleMs);
       try {
         await pipeline(stream as Readable, meter, createWriteStream(destPath));
         return { bytes, sha1: hash.digest('hex') };
