@@ -30,6 +30,9 @@ import {
 } from './state.js';
 import type { DeliveryAttempt, WebhookRetryOptions } from './webhook-delivery.js';
 import { WebhookDispatcher } from './webhook-delivery.js';
+import { BOX_WEBHOOK_TRIGGERS } from '../box/webhook-triggers.js';
+
+const WEBHOOK_TRIGGERS: ReadonlySet<string> = new Set(BOX_WEBHOOK_TRIGGERS);
 
 /** An error the emulator answers with Box's error JSON. */
 export class EmuApiError extends Error {
@@ -50,16 +53,6 @@ export const forbidden = (): EmuApiError =>
   new EmuApiError(403, 'access_denied_insufficient_permissions', 'Access denied - insufficient permission');
 export const badRequest = (message: string, code = 'bad_request'): EmuApiError => new EmuApiError(400, code, message);
 
-export const WEBHOOK_TRIGGERS: ReadonlySet<string> = new Set([
-  'FILE.UPLOADED', 'FILE.PREVIEWED', 'FILE.DOWNLOADED', 'FILE.TRASHED', 'FILE.DELETED', 'FILE.RESTORED',
-  'FILE.COPIED', 'FILE.MOVED', 'FILE.LOCKED', 'FILE.UNLOCKED', 'FILE.RENAMED', 'COMMENT.CREATED',
-  'COMMENT.UPDATED', 'COMMENT.DELETED', 'TASK_ASSIGNMENT.CREATED', 'TASK_ASSIGNMENT.UPDATED',
-  'METADATA_INSTANCE.CREATED', 'METADATA_INSTANCE.UPDATED', 'METADATA_INSTANCE.DELETED', 'FOLDER.CREATED',
-  'FOLDER.RENAMED', 'FOLDER.DOWNLOADED', 'FOLDER.RESTORED', 'FOLDER.DELETED', 'FOLDER.COPIED', 'FOLDER.MOVED',
-  'FOLDER.TRASHED', 'WEBHOOK.DELETED', 'COLLABORATION.CREATED', 'COLLABORATION.ACCEPTED', 'COLLABORATION.REJECTED',
-  'COLLABORATION.REMOVED', 'COLLABORATION.UPDATED', 'SHARED_LINK.DELETED', 'SHARED_LINK.CREATED', 'SHARED_LINK.UPDATED',
-  'SIGN_REQUEST.COMPLETED', 'SIGN_REQUEST.DECLINED', 'SIGN_REQUEST.EXPIRED',
-]);
 
 export interface EmulatorCoreOptions {
   webhookRetry?: WebhookRetryOptions;
@@ -69,6 +62,8 @@ export interface EmulatorCoreOptions {
    * default. True lets the demo and tests register plain http receivers on loopback.
    */
   allowInsecureWebhooks?: boolean;
+  /** The offset Box's timestamps carry, in minutes (default -480: Pacific standard time). */
+  timezoneOffsetMinutes?: number;
   now?: () => number;
   onChange?: () => void;
 }
@@ -79,6 +74,7 @@ export class BoxEmulatorCore {
   readonly now: () => number;
   private readonly onChange: () => void;
   private readonly allowInsecureWebhooks: boolean;
+  private readonly timezoneOffsetMinutes: number;
 
   constructor(
     readonly state: EmuState,
@@ -89,10 +85,16 @@ export class BoxEmulatorCore {
     this.dispatcher = new WebhookDispatcher(options.webhookRetry);
     this.onChange = options.onChange ?? (() => undefined);
     this.allowInsecureWebhooks = options.allowInsecureWebhooks ?? false;
+    this.timezoneOffsetMinutes = options.timezoneOffsetMinutes ?? -480;
   }
 
   private stamp(): string {
-    return boxTimestamp(new Date(this.now()));
+    return boxTimestamp(new Date(this.now()), this.timezoneOffsetMinutes);
+  }
+
+  /** A timestamp as Box writes it (session expiry and the like). */
+  timestamp(atMs: number): string {
+    return boxTimestamp(new Date(atMs), this.timezoneOffsetMinutes);
   }
 
   // ----- users, apps, collaborations -------------------------------------------------
@@ -179,6 +181,7 @@ export class BoxEmulatorCore {
   visibleFile(userId: string, fileId: string): EmuFile {
     const file = this.state.files.get(fileId);
     if (!file) throw notFound();
+    if (file.trashedAt) throw new EmuApiError(404, 'trashed', 'Item is trashed');
     if (!roleOnFolder(this.state, userId, file.parentId)) throw forbidden();
     return file;
   }
@@ -258,10 +261,10 @@ export class BoxEmulatorCore {
       folders = [...this.state.folders.values()].filter(
         (f) => (f.parentId === '0' && f.ownerId === userId) || (shared.has(f.id) && f.ownerId !== userId),
       );
-      files = [...this.state.files.values()].filter((f) => f.parentId === '0' && f.ownerId === userId);
+      files = [...this.state.files.values()].filter((f) => f.parentId === '0' && f.ownerId === userId && !f.trashedAt);
     } else {
       folders = [...this.state.folders.values()].filter((f) => f.parentId === folderId);
-      files = [...this.state.files.values()].filter((f) => f.parentId === folderId);
+      files = [...this.state.files.values()].filter((f) => f.parentId === folderId && !f.trashedAt);
     }
     return [...folders.sort(byName), ...files.sort(byName)];
   }
@@ -296,7 +299,7 @@ export class BoxEmulatorCore {
     parentId: string,
     rawName: unknown,
     content: Buffer,
-    options: { asAdmin?: boolean; contentCreatedAt?: string; contentModifiedAt?: string } = {},
+    options: { asAdmin?: boolean; contentCreatedAt?: string; contentModifiedAt?: string; copy?: boolean } = {},
   ): EmuFile {
     const { name, ownerId } = this.checkUpload(userId, parentId, rawName, options);
     const version = this.storeVersion(content, userId);
@@ -318,7 +321,8 @@ export class BoxEmulatorCore {
     };
     this.state.files.set(file.id, file);
     this.onChange();
-    this.fireFileUploaded(file, userId);
+    // A copy is FILE.COPIED on Box, which the emulator does not deliver; only uploads fire here.
+    if (!options.copy) this.fireFileUploaded(file, userId);
     return file;
   }
 
@@ -375,12 +379,51 @@ export class BoxEmulatorCore {
     return file;
   }
 
+  /** Box's DELETE moves a file to the trash: hidden from listings and GET, restorable. */
   deleteFile(userId: string, fileId: string): void {
     const file = this.visibleFile(userId, fileId);
     if (!canWrite(roleOnFolder(this.state, userId, file.parentId))) throw forbidden();
-    this.state.files.delete(fileId);
-    for (const version of file.versions) this.state.blobs.delete(version.id);
+    file.trashedAt = this.stamp();
+    file.sequenceId += 1;
     this.onChange();
+  }
+
+  /** GET /files/:id/trash: only a trashed file, as its owner's side sees it. */
+  trashedFile(userId: string, fileId: string): EmuFile {
+    const file = this.state.files.get(fileId);
+    if (!file?.trashedAt || !roleOnFolder(this.state, userId, file.parentId)) throw notFound();
+    return file;
+  }
+
+  /** POST /files/:id: restore from the trash into its folder (409 if the name is taken meanwhile). */
+  restoreFile(userId: string, fileId: string, changes: { name?: unknown } = {}): EmuFile {
+    const file = this.trashedFile(userId, fileId);
+    if (!canWrite(roleOnFolder(this.state, userId, file.parentId))) throw forbidden();
+    const name = changes.name === undefined ? file.name : this.checkName(changes.name);
+    const existing = findNameConflict(this.state, file.parentId, name, file.ownerId);
+    if (existing) throw this.conflictError(existing);
+    delete file.trashedAt;
+    Object.assign(file, { name, modifiedAt: this.stamp(), modifiedById: userId });
+    file.sequenceId += 1;
+    this.onChange();
+    return file;
+  }
+
+  /** POST /files/:id/copy: a new file (one version, the chosen or current one) in `parentId`. */
+  copyFile(userId: string, fileId: string, input: { parentId: string; name?: unknown; versionId?: string }): EmuFile {
+    const source = this.visibleFile(userId, fileId);
+    if (!canRead(roleOnFolder(this.state, userId, source.parentId))) throw forbidden();
+    const version = input.versionId ? source.versions.find((v) => v.id === input.versionId) : currentVersion(source);
+    if (!version) throw notFound();
+    const content = this.state.blobs.get(version.id);
+    if (!content) throw notFound();
+    const name = input.name === undefined ? source.name : input.name;
+    const target = input.parentId === '0' ? undefined : this.visibleFolder(userId, input.parentId);
+    if (input.parentId !== '0' && !canUpload(roleOnFolder(this.state, userId, input.parentId))) throw forbidden();
+    const checked = this.checkName(name);
+    const existing = findNameConflict(this.state, input.parentId, checked, target?.ownerId ?? userId);
+    if (existing) throw this.conflictError(existing);
+    return this.uploadFile(userId, input.parentId, checked, content, { copy: true });
   }
 
   readableFileContent(userId: string, fileId: string, versionId?: string): { file: EmuFile; content: Buffer } {
@@ -496,7 +539,8 @@ export class BoxEmulatorCore {
           trigger: 'FILE.UPLOADED',
           webhook: { id: webhook.id, type: 'webhook' },
           created_by: userMini(this.state.users.get(actorId)),
-          source: selectFields(fileFull(this.state, webhook.createdById, file), undefined, FILE_STANDARD_KEYS),
+          // Box's payload carries shared_link: null for an unshared file (the API's file JSON omits it).
+          source: { ...selectFields(fileFull(this.state, webhook.createdById, file), undefined, FILE_STANDARD_KEYS), shared_link: null },
           additional_info: [],
         },
       });

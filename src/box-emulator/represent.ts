@@ -77,7 +77,7 @@ function permissions(role: Role | undefined, kind: 'file' | 'folder'): Json {
 function folderSize(state: EmuState, folderId: string): number {
   let size = 0;
   for (const file of state.files.values()) {
-    if (file.parentId === folderId) size += currentVersion(file).size;
+    if (file.parentId === folderId && !file.trashedAt) size += currentVersion(file).size;
   }
   for (const folder of state.folders.values()) {
     if (folder.parentId === folderId) size += folderSize(state, folder.id);
@@ -177,7 +177,7 @@ export function fileFull(state: EmuState, viewerId: string, file: EmuFile): Json
     path_collection: pathCollection(state, viewerId, file.parentId),
     created_at: file.createdAt,
     modified_at: file.modifiedAt,
-    trashed_at: null,
+    trashed_at: file.trashedAt ?? null,
     purged_at: null,
     content_created_at: file.contentCreatedAt,
     content_modified_at: file.contentModifiedAt,
@@ -187,7 +187,7 @@ export function fileFull(state: EmuState, viewerId: string, file: EmuFile): Json
     // No shared link and no tags: Box's spec types shared_link as an object and tags as a
     // non-empty list, so both are left out rather than sent as null / [].
     parent: parentOf(state, viewerId, file.parentId),
-    item_status: 'active',
+    item_status: file.trashedAt ? 'trashed' : 'active',
     version_number: String(file.versions.length),
     comment_count: 0,
     permissions: permissions(role, 'file'),

@@ -47,6 +47,8 @@ export interface FaultSpec {
   reset?: boolean;
   /** Carry the request out, then drop the connection instead of answering: the lost-response case. */
   resetAfterHandling?: boolean;
+  /** Answer 200 with the full Content-Length but send only half the body, then drop the connection. */
+  resetMidBody?: boolean;
   times?: number;
 }
 
@@ -145,6 +147,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
 
 function parseJson(body: Buffer): Json {
@@ -305,7 +311,7 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
     }
     const offset = Math.max(Number(query.get('offset') ?? 0) || 0, 0);
     // Box refuses deep offset paging; marker paging has no such limit.
-    if (offset > 10_000) throw badRequest('Queries with offset parameter value exceeding 10000 will be rejected', 'bad_request');
+    if (offset > 9_999) throw badRequest('Queries with offset parameter value exceeding 10000 will be rejected', 'bad_request');
     const entries = items.slice(offset, offset + limit).map((i) => itemRepr(ctx, i, fields));
     return { total_count: items.length, entries, offset, limit, order: ORDER };
   };
@@ -361,6 +367,22 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
   route('DELETE', '/2.0/files/:id', (ctx) => {
     core.deleteFile(ctx.userId, p(ctx, 0));
     return { status: 204, raw: '' };
+  });
+  route('GET', '/2.0/files/:id/trash', (ctx) => fileReply(ctx, core.trashedFile(ctx.userId, p(ctx, 0))));
+  route('POST', '/2.0/files/:id', async (ctx) => {
+    const body = parseJson(await ctx.body());
+    return fileReply(ctx, core.restoreFile(ctx.userId, p(ctx, 0), body['name'] !== undefined ? { name: body['name'] } : {}), 201);
+  });
+  route('POST', '/2.0/files/:id/copy', async (ctx) => {
+    const body = parseJson(await ctx.body());
+    const parent = body['parent'] as { id?: unknown } | undefined;
+    if (typeof parent?.id !== 'string') throw badRequest("Bad Request: 'parent.id' is required");
+    const file = core.copyFile(ctx.userId, p(ctx, 0), {
+      parentId: parent.id,
+      ...(body['name'] !== undefined && { name: body['name'] }),
+      ...(typeof body['version'] === 'string' && { versionId: body['version'] }),
+    });
+    return fileReply(ctx, file, 201);
   });
   route('GET', '/2.0/files/:id/content', (ctx) => {
     const { file } = core.readableFileContent(ctx.userId, p(ctx, 0), ctx.url.searchParams.get('version') ?? undefined);
@@ -462,7 +484,7 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
       fileSize,
       partSize,
       totalParts: Math.ceil(fileSize / partSize),
-      expiresAt: new Date(core.now() + 7 * 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+      expiresAt: core.timestamp(core.now() + 7 * 24 * 3600_000),
       parts: new Map(),
     };
     if (input.folderId !== undefined) session.folderId = input.folderId;
@@ -582,7 +604,7 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
     uploadAs: (input) => {
       const content = typeof input.content === 'string' ? Buffer.from(input.content) : input.content;
       const lower = input.name.toLowerCase();
-      const existing = [...state.files.values()].find((f) => f.parentId === input.folderId && f.name.toLowerCase() === lower);
+      const existing = [...state.files.values()].find((f) => f.parentId === input.folderId && f.name.toLowerCase() === lower && !f.trashedAt);
       if (existing) return core.uploadNewVersion(input.userId, existing.id, content, { asAdmin: true });
       return core.uploadFile(input.userId, input.folderId, input.name, content, { asAdmin: true });
     },
@@ -721,6 +743,9 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
   };
   const faultReply = (fault: ActiveFault, requestId: string): Reply => {
     const status = fault.status ?? 500;
+    // Box's "not ready yet" (a download still being prepared, a commit still assembling the
+    // parts): 202 with Retry-After and no body; the client is expected to wait and ask again.
+    if (status === 202) return { status, raw: '', headers: { 'retry-after': String(fault.retryAfter ?? 1) } };
     const code = fault.code ?? (status === 429 ? 'rate_limit_exceeded' : status === 503 ? 'unavailable' : 'internal_server_error');
     const message = status === 429 ? 'Request rate limit exceeded, please try again later' : 'Internal Server Error';
     const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
@@ -736,6 +761,13 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
     const body = (): Promise<Buffer> => (bodyPromise ??= readBody(req));
     try {
       const isAdmin = url.pathname.startsWith('/_admin/');
+      // The admin API hands out app secrets and private keys: only for callers on this machine,
+      // whatever interface the emulator listens on (--host 0.0.0.0 exposes Box's API, not this).
+      if (isAdmin && !isLoopback(req.socket.remoteAddress)) {
+        await body().catch(() => undefined);
+        send(res, requestId, errorReply(new EmuApiError(403, 'forbidden', 'The emulator admin API answers only loopback clients (127.0.0.1, ::1)'), requestId));
+        return;
+      }
       let activeFault: ActiveFault | undefined;
       if (!isAdmin) {
         const fault = faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && f.pattern.test(url.pathname));
@@ -803,6 +835,12 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
       if (!bodyPromise) await body().catch(() => undefined);
       if (dropAnswer) {
         req.socket.destroy();
+        return;
+      }
+      if (activeFault?.resetMidBody) {
+        const payload = reply.raw !== undefined ? Buffer.from(reply.raw) : Buffer.from(JSON.stringify(reply.json ?? ''));
+        res.writeHead(reply.status, { ...reply.headers, 'box-request-id': requestId, 'content-length': String(payload.length) });
+        res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => setTimeout(() => req.socket.destroy(), 20));
         return;
       }
       send(res, requestId, reply);

@@ -74,6 +74,8 @@ export interface EmuFileVersion {
 }
 
 export interface EmuFile extends EmuItemBase {
+  /** Set while the file is in the trash (Box's DELETE): hidden, restorable, content kept. */
+  trashedAt?: string;
   contentCreatedAt: string;
   contentModifiedAt: string;
   /** Oldest first; the last one is current. */
@@ -133,9 +135,16 @@ export function nextId(state: EmuState): string {
   return id;
 }
 
-/** Box's timestamp shape: seconds precision with an explicit offset. */
-export function boxTimestamp(date: Date = new Date()): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+/**
+ * Box's timestamp shape: seconds precision in the enterprise's time zone with its offset
+ * (`2026-11-22T22:27:53-08:00`), not UTC — so a client that drops the offset is caught here.
+ * The emulator's zone is a fixed offset, Pacific standard time by default (`offsetMinutes`).
+ */
+export function boxTimestamp(date: Date = new Date(), offsetMinutes = -480): string {
+  const local = new Date(date.getTime() + offsetMinutes * 60_000).toISOString().replace(/\.\d{3}Z$/, '');
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -191,7 +200,7 @@ export function isWithin(state: EmuState, folderId: string, ancestorId: string):
 
 export function childrenOf(state: EmuState, folderId: string): { folders: EmuFolder[]; files: EmuFile[] } {
   const folders = [...state.folders.values()].filter((f) => f.parentId === folderId);
-  const files = [...state.files.values()].filter((f) => f.parentId === folderId);
+  const files = [...state.files.values()].filter((f) => f.parentId === folderId && !f.trashedAt);
   return { folders, files };
 }
 

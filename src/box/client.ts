@@ -88,6 +88,12 @@ export interface BoxClientDeps {
   tokenRefreshMarginS?: number;
   /** Time allowed for Box to start answering a request. */
   requestTimeoutMs?: number;
+  /**
+   * A download that receives no bytes for this long is abandoned and restarted. The SDK's
+   * fetch (node-fetch 2) never ends or fails a body whose connection dropped mid-way, so
+   * without this a lost connection hangs the job.
+   */
+  downloadIdleTimeoutMs?: number;
 }
 
 export const CHUNKED_UPLOAD_THRESHOLD_BYTES = 50 * 1024 * 1024;
@@ -145,6 +151,7 @@ export class BoxClient {
   private readonly logger: BoxLogger;
   private readonly policy: RetryPolicy;
   private readonly chunkThreshold: number;
+  private readonly downloadIdleMs: number;
   private serviceAccount: BoxUser | undefined;
 
   constructor(deps: BoxClientDeps) {
@@ -152,6 +159,7 @@ export class BoxClient {
     this.logger = deps.logger ?? silentLogger;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
     this.chunkThreshold = deps.chunkedUploadThresholdBytes ?? CHUNKED_UPLOAD_THRESHOLD_BYTES;
+    this.downloadIdleMs = deps.downloadIdleTimeoutMs ?? 60_000;
     this.auth = createSharedAuth(deps.settings.auth, deps.tokenRefreshMarginS ?? 300, this.policy, this.logger);
     this.session = new NetworkSession({
       baseUrls: new BaseUrls(deps.settings.baseUrls),
@@ -282,13 +290,16 @@ export class BoxClient {
       if (!stream) throw new BoxApiError({ status: 0, code: 'empty_download', message: `Box download of file ${fileId} returned no content` });
       const hash = createHash('sha1');
       let bytes = 0;
-      const meter = new Transform({
+      const idleMs = this.downloadIdleMs;
+      const meter: Transform = new Transform({
         transform(chunk: Buffer, _encoding, done) {
           hash.update(chunk);
           bytes += chunk.length;
+          idle.refresh();
           done(null, chunk);
         },
       });
+      const idle = setTimeout(() => meter.destroy(new Error(`Box download of file ${fileId} stalled: no data for ${idleMs} ms`)), idleMs);
       try {
         await pipeline(stream as Readable, meter, createWriteStream(destPath));
         return { bytes, sha1: hash.digest('hex') };
@@ -299,6 +310,8 @@ export class BoxClient {
         if (delay === undefined) throw error;
         this.logger.warn({ file_id: fileId, attempt, delay_ms: delay, error: error.message }, 'Box download interrupted; retrying');
         await sleep(delay);
+      } finally {
+        clearTimeout(idle);
       }
     }
   }

@@ -46,6 +46,50 @@ export async function recordFolderDelivery(db: Kysely<Database>, folderId: strin
     .execute();
 }
 
+/**
+ * Credits folders with deliveries OUTSIDE the delivery's transaction. Every delivery into one
+ * folder used to upsert the same health row inside its transaction, so on PostgreSQL they
+ * queued on that row's lock (`Lock:transactionid`) and acks took seconds under load. Here
+ * notes are coalesced per folder — the latest time wins — and written by one writer at a
+ * time, so a burst of 200 deliveries costs a handful of upserts and no request waits for one.
+ * Health is advisory (doctor, /metrics): a note lost in a crash only ages "last delivery".
+ */
+export class FolderDeliveryRecorder {
+  private readonly pending = new Map<string, number>();
+  private writing: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  note(folderId: string, at: number): void {
+    this.pending.set(folderId, Math.max(at, this.pending.get(folderId) ?? 0));
+    this.writing ??= this.drain().finally(() => {
+      this.writing = undefined;
+    });
+  }
+
+  /** Resolves once every note so far is written (or failed and was reported). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.size > 0) {
+      const batch = [...this.pending];
+      this.pending.clear();
+      for (const [folderId, at] of batch) {
+        try {
+          await recordFolderDelivery(this.db, folderId, at);
+        } catch (error) {
+          this.onError(error);
+        }
+      }
+    }
+  }
+}
+
 /** The sweeper enqueued `count` uploads that no webhook announced. */
 export async function recordMissedWebhooks(db: Kysely<Database>, folderId: string, at: number, count = 1): Promise<void> {
   await db

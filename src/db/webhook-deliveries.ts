@@ -81,6 +81,12 @@ export async function getDeliveryByPayloadId(db: Kysely<Database>, payloadId: st
 }
 
 
+/** The newest delivery records first (the webhook fuzz test reads what was stored). */
+export async function listDeliveries(db: Kysely<Database>, filter: { limit?: number } = {}): Promise<WebhookDelivery[]> {
+  const rows = await db.selectFrom('webhook_deliveries').selectAll().orderBy('id', 'desc').limit(filter.limit ?? 100).execute();
+  return rows.map(toDelivery);
+}
+
 export async function countDeliveries(db: Kysely<Database>): Promise<number> {
   const row = await db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);

@@ -1,33 +1,55 @@
 import { extname } from 'node:path';
 import { z } from 'zod';
 import { AiqcError } from '../qc/errors.js';
+import { BOX_WEBHOOK_TRIGGERS } from '../box/webhook-triggers.js';
 
 /**
- * The Box webhook event (V2 payload) as far as the server needs it. Unknown fields pass through
- * so the caller's mapping function sees everything Box sent.
+ * The Box webhook event (V2 payload) as far as the server needs it, with every field that can
+ * reach storage bounded: a signed body is still only as trustworthy as whoever holds the key,
+ * and a NUL or a 100 kB id must be a 400, not a PostgreSQL error (`invalid byte sequence`,
+ * `index row size exceeds btree`) that becomes a 500 Box retries for hours. Unknown fields pass
+ * through so the caller's mapping function sees everything Box sent.
  */
-const boxId = z.union([z.string().min(1), z.number()]).transform(String);
-const boxRef = z.looseObject({ id: boxId, type: z.string(), name: z.string().optional() });
+const hasNoNul = (text: string): boolean => !text.includes('\u0000');
+/** Box item ids (files, folders, versions, webhooks, users) are short digit strings. */
+const boxId = z
+  .union([z.string().regex(/^\d{1,20}$/, 'a Box id is 1–20 digits'), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)])
+  .transform(String);
+/** The event id: a UUID on Box; bounded and plain so it can be a unique key. */
+const payloadId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an event id is 1–128 letters, digits, ".", "_", ":" or "-"');
+/** Box item names: at most 255 characters, never a NUL. */
+const itemName = z.string().max(255).refine(hasNoNul, 'a name cannot contain NUL');
+const itemType = z.string().max(32).regex(/^[a-z_]+$/);
+const boxRef = z.looseObject({ id: boxId, type: itemType, name: itemName.nullish() });
 
 export const boxWebhookEventSchema = z.looseObject({
-  type: z.string().optional(),
-  id: boxId,
-  created_at: z.string().optional(),
-  trigger: z.string().min(1),
+  type: z.string().max(64).optional(),
+  id: payloadId,
+  created_at: z.string().max(64).optional(),
+  trigger: z.enum(BOX_WEBHOOK_TRIGGERS),
   webhook: z.looseObject({ id: boxId }).nullish(),
   created_by: z.unknown().optional(),
   source: z
     .looseObject({
       id: boxId,
-      type: z.string(),
-      name: z.string().optional(),
+      type: itemType,
+      name: itemName.optional(),
       file_version: z.looseObject({ id: boxId }).nullish(),
       parent: boxRef.nullish(),
-      path_collection: z.looseObject({ entries: z.array(boxRef) }).nullish(),
+      path_collection: z.looseObject({ entries: z.array(boxRef).max(1000) }).nullish(),
     })
     .nullish(),
   additional_info: z.unknown().optional(),
 });
+
+/** BOX-DELIVERY-ID is a UUID on Box; anything else is not stored. */
+export const deliveryIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,128}$/);
+
+/** WEBHOOK.DELETED's `additional_info.reason` (e.g. auto_cleanup), when it is a short plain string. */
+export function webhookDeletedReason(event: { additional_info?: unknown }): string | null {
+  const reason = (event.additional_info as { reason?: unknown } | null | undefined)?.reason;
+  return typeof reason === 'string' && reason.length <= 255 && hasNoNul(reason) ? reason : null;
+}
 
 export type BoxWebhookEvent = z.output<typeof boxWebhookEventSchema>;
 

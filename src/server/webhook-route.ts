@@ -1,15 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
-import { recordFolderDelivery, recordWebhookDeleted } from '../db/box-folder-health.js';
+import { FolderDeliveryRecorder, recordWebhookDeleted } from '../db/box-folder-health.js';
 import type { DeliveryOutcome } from '../db/schema.js';
-import { insertDeliveryOnce, setDeliveryOutcome } from '../db/webhook-deliveries.js';
+import { insertDeliveryOnce } from '../db/webhook-deliveries.js';
 import { verifyBoxWebhookSignature, type WebhookKeys } from '../box/webhook-signature.js';
 import type { JobQueue } from '../jobs/queue.js';
 import {
   MalformedEventError,
   boxWebhookEventSchema,
+  deliveryIdSchema,
   fileUploadedEvent,
+  webhookDeletedReason,
   type BoxWebhookEvent,
   type WebhookFileDecision,
   type WebhookFileMapper,
@@ -19,7 +21,7 @@ import type { ServerMetrics } from './metrics.js';
 /** Box refuses to wait long; anything bigger than this is not a webhook event. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
-export type WebhookResponseOutcome = DeliveryOutcome | 'duplicate_delivery' | 'rejected_signature' | 'malformed' | 'too_large' | 'error';
+export type WebhookResponseOutcome = DeliveryOutcome | 'duplicate_delivery' | 'rejected_signature' | 'malformed' | 'too_large' | 'storage_unavailable' | 'error';
 
 export interface WebhookRouteDeps {
   db: Db;
@@ -44,14 +46,23 @@ interface Handled {
   outcome: WebhookResponseOutcome;
   jobId?: number;
   decision?: WebhookFileDecision;
+  /** The watched folder this delivery credits in webhook health. */
+  creditFolderId?: string;
 }
 
 /**
- * POST /api/box/webhook (DESIGN §6): verify the raw bytes, parse, record the delivery once per
- * payload id, and enqueue at most one job per file version — delivery record and job in one
- * transaction. No Box calls here: the response goes back as soon as the job is stored.
+ * POST /api/box/webhook (DESIGN §6): verify the raw bytes, parse and bound every field, record
+ * the delivery once per payload id, and enqueue at most one job per file version — job and
+ * delivery record in one transaction of two inserts. Folder health is written after the commit
+ * (FolderDeliveryRecorder), so concurrent deliveries into one folder share no row lock. No Box
+ * calls here: the response goes back as soon as the job is stored.
  */
 export async function webhookRoute(app: FastifyInstance, deps: WebhookRouteDeps): Promise<void> {
+  const health = new FolderDeliveryRecorder(deps.db.kysely, (error) =>
+    deps.logger.warn({ err: { message: (error as Error).message } }, 'Box webhook: could not record folder health (deliveries are unaffected)'),
+  );
+  app.addHook('onClose', async () => health.flush());
+
   // Keep the body as bytes: the signature covers them exactly as sent.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.bodyLimitBytes }, (_request, body, done) => {
@@ -88,6 +99,9 @@ export async function webhookRoute(app: FastifyInstance, deps: WebhookRouteDeps)
     let decision: WebhookFileDecision | undefined;
     let fileFields: Record<string, string> = {};
     try {
+      if (deliveryId !== undefined && !deliveryIdSchema.safeParse(deliveryId).success) {
+        throw new MalformedEventError('BOX-DELIVERY-ID is not a plain id of at most 128 characters');
+      }
       let json: unknown;
       try {
         json = JSON.parse(body.toString('utf8'));
@@ -113,41 +127,54 @@ export async function webhookRoute(app: FastifyInstance, deps: WebhookRouteDeps)
       return reply.code(400).send({ error: 'malformed_event', message: error.message });
     }
 
-    const handled = await deps.db.kysely.transaction().execute(async (trx): Promise<Handled> => {
-      const folderId = fileFields.folder_id ?? (event.source?.type === 'folder' ? event.source.id : null);
-      const deliveryRowId = await insertDeliveryOnce(trx, {
-        payloadId: event.id,
-        deliveryId: deliveryId ?? null,
-        webhookId: event.webhook?.id ?? null,
-        trigger: event.trigger,
-        folderId,
-        fileId: fileFields.file_id ?? null,
-        fileVersionId: fileFields.file_version_id ?? null,
-        receivedAt,
-        outcome: 'ignored_trigger',
+    const folderId = fileFields.folder_id ?? (event.source?.type === 'folder' ? event.source.id : null);
+    const delivery = {
+      payloadId: event.id,
+      deliveryId: deliveryId ?? null,
+      webhookId: event.webhook?.id ?? null,
+      trigger: event.trigger,
+      folderId,
+      fileId: fileFields.file_id ?? null,
+      fileVersionId: fileFields.file_version_id ?? null,
+      receivedAt,
+    };
+    // The event is valid and signed: a failure to store it is ours (database down, disk full).
+    // 503 tells Box to retry later; nothing was stored because the transaction rolled back.
+    const storageUnavailable = (error: unknown): FastifyReply => {
+      request.webhookOutcome = 'storage_unavailable';
+      log.error({ err: { message: (error as Error).message, code: (error as { code?: unknown }).code } }, 'Box webhook: could not store the delivery; answered 503 so Box retries');
+      return reply.code(503).header('retry-after', '60').send({ error: 'storage_unavailable', message: 'Could not store the delivery; retry later.' });
+    };
+    let handled: Handled;
+    try {
+      handled = await deps.db.kysely.transaction().execute(async (trx): Promise<Handled> => {
+        if (event.trigger === 'WEBHOOK.DELETED') {
+          const inserted = await insertDeliveryOnce(trx, { ...delivery, outcome: 'webhook_deleted', detail: webhookDeletedReason(event) });
+          if (inserted === undefined) return { outcome: 'duplicate_delivery' };
+          if (folderId) await recordWebhookDeleted(trx, folderId, event.webhook?.id ?? null, receivedAt);
+          return { outcome: 'webhook_deleted' };
+        }
+        if (!decision || decision.action === 'skip') {
+          const outcome: DeliveryOutcome = decision?.action === 'skip' ? decision.outcome : 'ignored_trigger';
+          const inserted = await insertDeliveryOnce(trx, { ...delivery, outcome, detail: decision?.action === 'skip' ? decision.message : null });
+          if (inserted === undefined) return { outcome: 'duplicate_delivery' };
+          return { outcome, ...(decision ? { decision } : {}), ...(decision?.folderId ? { creditFolderId: decision.folderId } : {}) };
+        }
+        // The job first: its dedupe key makes a repeat harmless, and the delivery row then goes
+        // in once with its final outcome (no update). A repeated payload id conflicts here.
+        const { job, created } = await deps.queue.enqueue(decision.kind, decision.payload, { dedupeKey: decision.dedupeKey, trx });
+        const outcome: DeliveryOutcome = created ? 'enqueued' : 'duplicate_event';
+        const inserted = await insertDeliveryOnce(trx, { ...delivery, outcome, jobId: job.id });
+        // A repeated payload id: roll back, so a job this transaction created does not stay.
+        if (inserted === undefined) throw new RepeatedDelivery();
+        const creditFolderId = decision.folderId ?? fileFields.folder_id;
+        return { outcome, jobId: job.id, decision, ...(creditFolderId ? { creditFolderId } : {}) };
       });
-      if (deliveryRowId === undefined) return { outcome: 'duplicate_delivery' };
-
-      if (event.trigger === 'WEBHOOK.DELETED') {
-        const reason = (event.additional_info as { reason?: unknown } | undefined)?.reason;
-        const detail = typeof reason === 'string' ? reason : null;
-        if (folderId) await recordWebhookDeleted(trx, folderId, event.webhook?.id ?? null, receivedAt);
-        await setDeliveryOutcome(trx, deliveryRowId, { outcome: 'webhook_deleted', detail });
-        return { outcome: 'webhook_deleted' };
-      }
-      if (!decision) return { outcome: 'ignored_trigger' };
-
-      if (decision.action === 'skip') {
-        if (decision.folderId) await recordFolderDelivery(trx, decision.folderId, receivedAt);
-        await setDeliveryOutcome(trx, deliveryRowId, { outcome: decision.outcome, detail: decision.message });
-        return { outcome: decision.outcome, decision };
-      }
-      const { job, created } = await deps.queue.enqueue(decision.kind, decision.payload, { dedupeKey: decision.dedupeKey, trx });
-      const outcome: DeliveryOutcome = created ? 'enqueued' : 'duplicate_event';
-      await recordFolderDelivery(trx, decision.folderId ?? fileFields.folder_id ?? '', receivedAt);
-      await setDeliveryOutcome(trx, deliveryRowId, { outcome, jobId: job.id });
-      return { outcome, jobId: job.id, decision };
-    });
+    } catch (error) {
+      if (error instanceof RepeatedDelivery) handled = { outcome: 'duplicate_delivery' };
+      else return storageUnavailable(error);
+    }
+    if (handled.creditFolderId) health.note(handled.creditFolderId, receivedAt);
 
     request.webhookOutcome = handled.outcome;
     const fields = { payload_id: event.id, trigger: event.trigger, ...fileFields };
@@ -181,6 +208,9 @@ export async function webhookRoute(app: FastifyInstance, deps: WebhookRouteDeps)
     return reply.code(200).send({ status: handled.outcome, ...(handled.jobId !== undefined ? { job_id: handled.jobId } : {}) });
   });
 }
+
+/** Thrown inside the transaction to roll it back when the payload id was already recorded. */
+class RepeatedDelivery extends Error {}
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

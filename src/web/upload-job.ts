@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { defineJob, handleJob, type JobHandler } from '../jobs/definition.js';
 import { PermanentJobError } from '../jobs/errors.js';
-import type { JobContext } from '../jobs/worker.js';
+import type { JobContext } from '../jobs/definition.js';
 import type { QcRuntime } from '../app/runtime.js';
 import { completeRun, failRun, getRun, setRunProgress } from './run-store.js';
 import type { RunEvents } from './run-events.js';

@@ -2,6 +2,7 @@
 // otherwise pass here and break on Box: 409 shapes, webhook rules, offset cap, trash, 202s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBoxEmulator } from '../../src/box-emulator/index.js';
+import { isLoopback } from '../../src/box-emulator/server.js';
 import type { SeededEmulator } from './fixtures.js';
 import { startSeededEmulator } from './fixtures.js';
 
@@ -117,5 +118,54 @@ describe('webhooks as Box allows them', () => {
     expect(refused.status).toBe(400);
     expect(String(refused.json['message'])).toContain('FILE.UPLOADED');
     expect((await hook(file.id, 'https://aiqc.example.com/hook', 'file', ['FILE.DOWNLOADED'])).status).toBe(201);
+  });
+});
+
+describe('files as Box keeps them', () => {
+  it('refuses offset paging past 9 999 (Box’s cap), marker paging has none', async () => {
+    expect((await api('GET', `/2.0/folders/${seed.incoming.id}/items?offset=9999`)).status).toBe(200);
+    expect((await api('GET', `/2.0/folders/${seed.incoming.id}/items?offset=10000`)).status).toBe(400);
+  });
+
+  it('DELETE moves a file to the trash: gone from listings and GET, restorable with POST', async () => {
+    const file = seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'binned.txt', content: 'keep me' });
+    expect((await api('DELETE', `/2.0/files/${file.id}`)).status).toBe(204);
+    const gone = await api('GET', `/2.0/files/${file.id}`);
+    expect(gone.status).toBe(404);
+    expect(gone.json['code']).toBe('trashed');
+    const listed = await api('GET', `/2.0/folders/${seed.incoming.id}/items?limit=1000`);
+    expect((listed.json['entries'] as Array<{ id: string }>).map((e) => e.id)).not.toContain(file.id);
+    const trashed = await api('GET', `/2.0/files/${file.id}/trash`);
+    expect(trashed.json).toMatchObject({ id: file.id, item_status: 'trashed' });
+    expect(trashed.json['trashed_at']).toEqual(expect.any(String));
+    const restored = await api('POST', `/2.0/files/${file.id}`, {});
+    expect(restored.status).toBe(201);
+    expect(restored.json).toMatchObject({ id: file.id, item_status: 'active', trashed_at: null });
+    const content = await fetch(`${seed.emulator.url}/2.0/files/${file.id}/content`, { headers: { authorization: `Bearer ${access}` } });
+    expect(await content.text()).toBe('keep me');
+  });
+
+  it('copies a file into another folder (201, same content, new id) and refuses a taken name with 409', async () => {
+    const file = seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'original.txt', content: 'copy me' });
+    const copy = await api('POST', `/2.0/files/${file.id}/copy`, { parent: { id: seed.reports.id } });
+    expect(copy.status).toBe(201);
+    expect(copy.json).toMatchObject({ name: 'original.txt', sha1: file.versions[0]?.sha1, parent: { id: seed.reports.id } });
+    expect(copy.json['id']).not.toBe(file.id);
+    expect((await api('POST', `/2.0/files/${file.id}/copy`, { parent: { id: seed.reports.id } })).status).toBe(409);
+  });
+
+  it('writes timestamps in the enterprise’s zone with its offset, as Box does (not always +00:00)', async () => {
+    const before = Date.now() - 1000;
+    const file = seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'stamped.txt', content: 't' });
+    const info = await api('GET', `/2.0/files/${file.id}`);
+    const createdAt = String(info.json['created_at']);
+    expect(createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-08:00$/);
+    expect(Date.parse(createdAt)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(createdAt)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('answers the admin API (app secrets) only on loopback', () => {
+    expect(['127.0.0.1', '::1', '::ffff:127.0.0.1'].every(isLoopback)).toBe(true);
+    expect(['10.0.0.5', '192.168.1.2', '::ffff:10.0.0.5', undefined].some(isLoopback)).toBe(false);
   });
 });

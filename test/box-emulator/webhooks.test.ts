@@ -63,6 +63,8 @@ describe('emulator webhook deliveries', () => {
     const payload = JSON.parse(text) as { type: string; trigger: string; webhook: { id: string }; source: { id: string; type: string; parent: { id: string } } };
     expect(payload).toMatchObject({ type: 'webhook_event', trigger: 'FILE.UPLOADED', webhook: { id: webhookId } });
     expect(payload.source).toMatchObject({ type: 'file', id: file.id, parent: { id: seed.incoming.id } });
+    // As in Box's own payloads: an unshared file says shared_link: null (not absent).
+    expect(payload.source).toHaveProperty('shared_link', null);
     // The official SDK verifies it too (its own escaping variant included).
     const ok = await WebhooksManager.validateMessage(text, headers as Record<string, string>, PRIMARY, { secondaryKey: SECONDARY, maxAge: 600 });
     expect(ok).toBe(true);

@@ -136,11 +136,18 @@ describe('BoxClient folder and file helpers', () => {
     expect(readFileSync(dest).equals(content)).toBe(true);
   });
 
-  it('retries a download whose connection is reset', async () => {
-    const file = seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'reset.wav', content: 'wave' });
-    seed.emulator.admin.injectFault({ path: '/_content/**', reset: true });
-    const result = await box.downloadToPath(file.id, join(seed.dir, 'reset.wav'));
-    expect(result.bytes).toBe(4);
+  it('restarts a download whose connection drops mid-body, leaving a whole file', async () => {
+    // The SDK's own retry covers a request that got no answer; a body cut off halfway is
+    // downloadToPath's to restart (its retry loop), which this proves.
+    const content = randomBytes(200_000);
+    const file = seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'reset.wav', content });
+    seed.emulator.admin.injectFault({ method: 'GET', path: '/_content/**', resetMidBody: true });
+    const dest = join(seed.dir, 'reset.wav');
+    const client = new BoxClient({ settings: jwtSettings(seed), retry: { baseDelayMs: 10, maxDelayMs: 50 }, downloadIdleTimeoutMs: 500 });
+    const result = await client.downloadToPath(file.id, dest);
+    expect(result).toEqual({ bytes: 200_000, sha1: createHash('sha1').update(content).digest('hex') });
+    expect(readFileSync(dest).equals(content)).toBe(true);
+    expect(seed.emulator.admin.faults().find((f) => f.resetMidBody)?.hits).toBe(1);
   });
 
   it('uploads small files streamed and large ones through an upload session, and new versions of both', async () => {
@@ -253,6 +260,28 @@ describe('BoxClient errors and the retry policy', () => {
     const uploaded = await box.uploadFile({ folderId: seed.reports.id, name: 'after-faults.html', path: fileWith('faults.bin', Buffer.from('<p>ok</p>')) });
     expect(uploaded.size).toBe(9);
     expect(seed.emulator.admin.faults().filter((f) => f.path === '/api/2.0/files/content').map((f) => f.hits)).toEqual([1, 1]);
+  });
+});
+
+describe('BoxClient and Box’s 202 “not ready yet”', () => {
+  it('waits out a 202 + Retry-After on a download, then streams the file', async () => {
+    const content = randomBytes(5000);
+    const file = seed.emulator.admin.uploadAs({ userId: seed.owner.id, folderId: seed.incoming.id, name: 'not-ready.bin', content });
+    seed.emulator.admin.injectFault({ method: 'GET', path: `/2.0/files/${file.id}/content`, status: 202, retryAfter: 1 });
+    const dest = join(seed.dir, 'not-ready.out');
+    const started = Date.now();
+    const result = await box.downloadToPath(file.id, dest);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(result).toEqual({ bytes: 5000, sha1: createHash('sha1').update(content).digest('hex') });
+    expect(readFileSync(dest).equals(content)).toBe(true);
+  });
+
+  it('waits out a 202 + Retry-After on a chunked commit, then returns the file', async () => {
+    const content = randomBytes(3000);
+    seed.emulator.admin.injectFault({ method: 'POST', path: '/api/2.0/files/upload_sessions/*/commit', status: 202, retryAfter: 1 });
+    const uploaded = await box.uploadFile({ folderId: seed.reports.id, name: 'assembling.mov', path: fileWith('assembling.bin', content) });
+    expect(uploaded).toMatchObject({ name: 'assembling.mov', size: 3000 });
+    expect(seed.emulator.admin.faults().find((f) => f.status === 202 && f.path.endsWith('/commit'))?.hits).toBe(1);
   });
 });
 

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countDeliveries } from '../../src/db/webhook-deliveries.js';
@@ -27,7 +28,7 @@ describe.each(ENGINES)('webhook over real HTTP on %s', (engine) => {
   const send = (body: string, headers = signedHeaders(body)) => fetch(url, { method: 'POST', body, headers });
 
   it('verifies the raw bytes Box sends (with "\\/" escaping) and enqueues', async () => {
-    const body = boxEventBody({ id: 'http-1', fileId: 'hf-1', name: 'campaign/2026/hero.mp4' });
+    const body = boxEventBody({ id: 'http-1', fileId: '601', name: 'campaign/2026/hero.mp4' });
     expect(body).toContain('campaign\\/2026\\/hero.mp4');
     const response = await send(body);
     expect(response.status).toBe(200);
@@ -40,7 +41,7 @@ describe.each(ENGINES)('webhook over real HTTP on %s', (engine) => {
   });
 
   it('25 concurrent retries of one delivery store one delivery and one job', async () => {
-    const body = boxEventBody({ id: 'http-storm', fileId: 'hf-2', fileVersionId: 'hv-1' });
+    const body = boxEventBody({ id: 'http-storm', fileId: '602', fileVersionId: '1' });
     const before = await countDeliveries(t.db.kysely);
     const responses = await Promise.all(Array.from({ length: 25 }, () => send(body)));
     expect(responses.every((r) => r.status === 200)).toBe(true);
@@ -48,22 +49,50 @@ describe.each(ENGINES)('webhook over real HTTP on %s', (engine) => {
     expect(statuses.filter((s) => s === 'enqueued')).toHaveLength(1);
     expect(statuses.filter((s) => s === 'duplicate_delivery')).toHaveLength(24);
     expect((await countDeliveries(t.db.kysely)) - before).toBe(1);
-    expect((await queue.list({ limit: 100 })).filter((j) => j.dedupeKey === 'box-file:hf-2:hv-1')).toHaveLength(1);
+    expect((await queue.list({ limit: 100 })).filter((j) => j.dedupeKey === 'box-file:602:1')).toHaveLength(1);
   });
 
   it('25 concurrent distinct events about one file version create one job', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 25 }, (_, i) => send(boxEventBody({ id: `http-dup-${i}`, fileId: 'hf-3', fileVersionId: 'hv-1' }))),
+      Array.from({ length: 25 }, (_, i) => send(boxEventBody({ id: `http-dup-${i}`, fileId: '603', fileVersionId: '1' }))),
     );
     const replies = await Promise.all(responses.map(async (r) => (await r.json()) as { status: string; job_id: number }));
     expect(replies.filter((r) => r.status === 'enqueued')).toHaveLength(1);
     expect(new Set(replies.map((r) => r.job_id)).size).toBe(1);
-    expect((await queue.list({ limit: 100 })).filter((j) => j.dedupeKey === 'box-file:hf-3:hv-1')).toHaveLength(1);
+    expect((await queue.list({ limit: 100 })).filter((j) => j.dedupeKey === 'box-file:603:1')).toHaveLength(1);
   });
 
   it('refuses an over-size body with 413 before reading it all', async () => {
-    const body = 'x'.repeat(1024 * 1024 + 1);
-    const response = await send(body);
-    expect(response.status).toBe(413);
+    // The sender offers 64 MB slowly; the 413 must arrive while most of it is still unsent,
+    // with a declared Content-Length (refused from the header) and chunked (refused at 1 MB).
+    const offered = 64 * 1024 * 1024;
+    for (const declared of [true, false]) {
+      const { status, sent } = await new Promise<{ status: number; sent: number }>((resolve, reject) => {
+        const req = request(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(declared ? { 'content-length': String(offered) } : {}) },
+        });
+        let sent = 0;
+        let answered = false;
+        req.on('response', (res) => {
+          answered = true;
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, sent });
+          req.destroy();
+        });
+        req.on('error', (error) => {
+          if (!answered) reject(error);
+        });
+        const chunk = Buffer.alloc(64 * 1024, 0x78);
+        const pump = (): void => {
+          if (answered || req.destroyed || sent >= offered) return;
+          sent += chunk.length;
+          req.write(chunk, () => setTimeout(pump, 1));
+        };
+        pump();
+      });
+      expect(status, declared ? 'with Content-Length' : 'chunked').toBe(413);
+      expect(sent, declared ? 'with Content-Length' : 'chunked').toBeLessThan(8 * 1024 * 1024);
+    }
   });
 });

@@ -27,12 +27,12 @@ describe.each(ENGINES)('startService on %s', (engine) => {
       background: [{ name: 'sweeper', start: () => void events.push('start'), stop: () => void events.push('stop') }],
       shutdownGraceMs: 1_000,
     });
-    const body = boxEventBody({ id: 'svc-1', fileId: 'svc-file' });
+    const body = boxEventBody({ id: 'svc-1', fileId: '701' });
     const response = await fetch(`${service.url}/api/box/webhook`, { method: 'POST', body, headers: signedHeaders(body) });
     const { job_id: jobId } = (await response.json()) as { job_id: number };
     const deadline = Date.now() + 10_000;
     while ((await queue.get(jobId))?.status !== 'done' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(handled).toEqual(['svc-file']);
+    expect(handled).toEqual(['701']);
     const url = service.url!;
     await service.stop();
     service = undefined;

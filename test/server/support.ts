@@ -62,14 +62,14 @@ export function boxEventBody(options: EventOptions = {}): string {
     id: options.id ?? `evt-${Math.random().toString(36).slice(2)}`,
     created_at: '2026-11-22T22:27:53-08:00',
     trigger: options.trigger ?? 'FILE.UPLOADED',
-    webhook: { id: options.webhookId ?? 'wh-1', type: 'webhook' },
+    webhook: { id: options.webhookId ?? '7001', type: 'webhook' },
     created_by: { type: 'user', id: '33', name: 'Client Uploader', login: 'uploader@example.com' },
     source:
       options.source ?? {
-        id: options.fileId ?? 'f-100',
+        id: options.fileId ?? '100100',
         type: 'file',
         name: options.name ?? 'spring/summer key visual.png',
-        file_version: { type: 'file_version', id: options.fileVersionId ?? 'v-1', sha1: 'da39a3ee5e6b4b0d3255bfef95601890afd80709' },
+        file_version: { type: 'file_version', id: options.fileVersionId ?? '1', sha1: 'da39a3ee5e6b4b0d3255bfef95601890afd80709' },
         parent: { type: 'folder', id: options.parentId ?? INCOMING, name: options.parentName ?? 'INCOMING' },
         path_collection: { total_count: 2, entries: [{ type: 'folder', id: '0', name: 'All Files' }, { type: 'folder', id: INCOMING, name: 'INCOMING' }] },
       },

@@ -55,7 +55,7 @@ describe.each(ENGINES)('POST /api/box/webhook on %s', (engine) => {
   });
 
   it('verifies, records the delivery and enqueues one job for the file version', async () => {
-    const body = boxEventBody({ id: 'evt-1', fileId: 'f-1', fileVersionId: 'v-1' });
+    const body = boxEventBody({ id: 'evt-1', fileId: '501', fileVersionId: '1' });
     const response = await post(body);
     expect(response.statusCode).toBe(200);
     const reply = response.json() as { status: string; job_id: number };
@@ -64,19 +64,20 @@ describe.each(ENGINES)('POST /api/box/webhook on %s', (engine) => {
     expect(job).toMatchObject({
       kind: boxFileJob.kind,
       status: 'queued',
-      dedupeKey: 'box-file:f-1:v-1',
-      payload: { fileId: 'f-1', fileVersionId: 'v-1', clientId: 'diageo', name: 'spring/summer key visual.png' },
+      dedupeKey: 'box-file:501:1',
+      payload: { fileId: '501', fileVersionId: '1', clientId: 'diageo', name: 'spring/summer key visual.png' },
     });
     expect(await getDeliveryByPayloadId(t.db.kysely, 'evt-1')).toMatchObject({
       trigger: 'FILE.UPLOADED',
       outcome: 'enqueued',
       jobId: reply.job_id,
-      fileId: 'f-1',
-      fileVersionId: 'v-1',
+      fileId: '501',
+      fileVersionId: '1',
       folderId: INCOMING,
     });
-    expect((await getFolderHealth(t.db.kysely, INCOMING))?.lastDeliveryAt).toBeGreaterThan(0);
-    expect(lines.find((l) => l.msg === 'Box webhook: dispatching client=diageo file_id=f-1')).toMatchObject({ job_id: reply.job_id });
+    // Folder health is written after the answer, off the delivery's transaction.
+    await expect.poll(async () => (await getFolderHealth(t.db.kysely, INCOMING))?.lastDeliveryAt).toBeGreaterThan(0);
+    expect(lines.find((l) => l.msg === 'Box webhook: dispatching client=diageo file_id=501')).toMatchObject({ job_id: reply.job_id });
   });
 
   it('treats a retried delivery (same payload id, new delivery id) as already handled', async () => {
@@ -91,12 +92,12 @@ describe.each(ENGINES)('POST /api/box/webhook on %s', (engine) => {
   });
 
   it('enqueues nothing new for a second event about the same file version, but a new version gets its job', async () => {
-    const first = await post(boxEventBody({ id: 'evt-3', fileId: 'f-3', fileVersionId: 'v-1' }));
-    const duplicate = await post(boxEventBody({ id: 'evt-4', fileId: 'f-3', fileVersionId: 'v-1' }));
-    const newVersion = await post(boxEventBody({ id: 'evt-5', fileId: 'f-3', fileVersionId: 'v-2' }));
+    const first = await post(boxEventBody({ id: 'evt-3', fileId: '503', fileVersionId: '1' }));
+    const duplicate = await post(boxEventBody({ id: 'evt-4', fileId: '503', fileVersionId: '1' }));
+    const newVersion = await post(boxEventBody({ id: 'evt-5', fileId: '503', fileVersionId: '2' }));
     expect(duplicate.json()).toEqual({ status: 'duplicate_event', job_id: first.json().job_id });
     expect(newVersion.json()).toMatchObject({ status: 'enqueued' });
-    expect((await queue.list()).map((j) => j.dedupeKey).sort()).toEqual(['box-file:f-3:v-1', 'box-file:f-3:v-2']);
+    expect((await queue.list()).map((j) => j.dedupeKey).sort()).toEqual(['box-file:503:1', 'box-file:503:2']);
     expect(await getDeliveryByPayloadId(t.db.kysely, 'evt-4')).toMatchObject({ outcome: 'duplicate_event', jobId: first.json().job_id });
   });
 
@@ -106,7 +107,7 @@ describe.each(ENGINES)('POST /api/box/webhook on %s', (engine) => {
     const stale = await post(body, signedHeaders(body, { at: Date.now() - 11 * 60_000 }));
     const future = await post(body, signedHeaders(body, { at: Date.now() + 5 * 60_000 }));
     const unsigned = await post(body, { 'content-type': 'application/json' });
-    const tampered = await post(body.replace('f-100', 'f-666'), signedHeaders(body));
+    const tampered = await post(body.replace('100100', '100666'), signedHeaders(body));
     for (const response of [wrongKey, stale, future, unsigned, tampered]) {
       expect(response.statusCode).toBe(401);
       expect(response.json()).toMatchObject({ error: 'invalid_signature' });
@@ -144,7 +145,7 @@ describe.each(ENGINES)('POST /api/box/webhook on %s', (engine) => {
   it('answers 400 and stores nothing for a signed but malformed body', async () => {
     const notJson = '{"id": "evt-x", ';
     const noTrigger = JSON.stringify({ id: 'evt-y', source: null });
-    const noVersion = boxEventBody({ source: { id: 'f-1', type: 'file', name: 'a.png', parent: { id: INCOMING, type: 'folder' } } });
+    const noVersion = boxEventBody({ source: { id: '501', type: 'file', name: 'a.png', parent: { id: INCOMING, type: 'folder' } } });
     for (const body of [notJson, noTrigger, noVersion, '']) {
       const response = await post(body);
       expect(response.statusCode).toBe(400);
@@ -185,17 +186,17 @@ describe.each(ENGINES)('POST /api/box/webhook on %s', (engine) => {
     const body = boxEventBody({
       id: 'evt-del',
       trigger: 'WEBHOOK.DELETED',
-      webhookId: 'wh-77',
+      webhookId: '7077',
       source: { id: INCOMING, type: 'folder', name: 'INCOMING' },
       additionalInfo: { reason: 'auto_cleanup' },
     });
     const response = await post(body);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'webhook_deleted' });
-    const loud = lines.find((l) => l.msg.includes('Box DELETED webhook wh-77'));
+    const loud = lines.find((l) => l.msg.includes('Box DELETED webhook 7077'));
     expect(loud?.level).toBe(50);
     expect(loud?.msg).toMatch(/register-all-clients/);
-    expect(await getFolderHealth(t.db.kysely, INCOMING)).toMatchObject({ deletedWebhookId: 'wh-77', webhookDeletedAt: expect.any(Number) });
+    expect(await getFolderHealth(t.db.kysely, INCOMING)).toMatchObject({ deletedWebhookId: '7077', webhookDeletedAt: expect.any(Number) });
     expect(await getDeliveryByPayloadId(t.db.kysely, 'evt-del')).toMatchObject({ outcome: 'webhook_deleted', detail: 'auto_cleanup' });
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
     expect(metrics.body).toContain(`aiqc_box_webhook_deleted{folder_id="${INCOMING}"} 1`);
@@ -235,6 +236,7 @@ describe.each(ENGINES)('POST /api/box/webhook on %s', (engine) => {
     await post(boxEventBody({ id: 'evt-m1' }));
     await post(boxEventBody(), { 'content-type': 'application/json' });
     await recordMissedWebhooks(t.db.kysely, INCOMING, Date.now(), 2);
+    await expect.poll(async () => (await getFolderHealth(t.db.kysely, INCOMING))?.lastDeliveryAt).toBeGreaterThan(0);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
     expect((await app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
     const metrics = await app.inject({ method: 'GET', url: '/metrics' });
@@ -262,6 +264,29 @@ describe('GET /readyz without a database', () => {
       const response = await app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
       expect(response.json()).toEqual({ status: 'unavailable', reason: 'database unreachable' });
+    } finally {
+      await app.close();
+      await t.cleanup();
+    }
+  });
+});
+
+describe('POST /api/box/webhook when storage fails', () => {
+  it('answers 503 with retry-after (Box retries later), never 500, and keeps serving', async () => {
+    const t = await createTestDatabase('sqlite');
+    const queue = new JobQueue({ db: t.db, definitions: [boxFileJob] });
+    const captured = captureLogger();
+    const app = await buildServer({ db: t.db, queue, logger: captured.logger, webhookKeys: KEYS, onWebhookFile: testMapper });
+    try {
+      await t.db.close();
+      for (const body of [boxEventBody({ id: 'evt-down-1' }), boxEventBody({ id: 'evt-down-2', trigger: 'FILE.TRASHED' })]) {
+        const response = await app.inject({ method: 'POST', url: '/api/box/webhook', payload: body, headers: signedHeaders(body) });
+        expect(response.statusCode).toBe(503);
+        expect(response.headers['retry-after']).toBe('60');
+        expect(response.json()).toEqual({ error: 'storage_unavailable', message: 'Could not store the delivery; retry later.' });
+      }
+      expect(captured.lines.filter((l) => l.msg.startsWith('Box webhook: could not store the delivery'))).toHaveLength(2);
+      expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     } finally {
       await app.close();
       await t.cleanup();
