@@ -15,7 +15,8 @@ import { createQcRuntimeFromEnv, type QcRuntime } from '../qc/runtime.js';
 import { serveConfigFromEnv, type ServeConfig } from '../server/config.js';
 import { startService, type RunningService } from '../server/service.js';
 import { boxQcFileJob } from './job-definition.js';
-import { createBoxQcFileHandler } from './job.js';
+import { reportPdfRendererFromEnv } from '../report/pdf.js';
+import { createBoxQcFileHandler, type BoxQcJobDeps } from './job.js';
 import { createWebhookFileMapper } from './mapper.js';
 import { profileAppliesTo } from './profile-choice.js';
 import { pipelineSettingsFromEnv, type PipelineSettings } from './settings.js';
@@ -35,6 +36,8 @@ export interface PipelineOptions {
   /** Required for `serve`. */
   http?: Pick<ServeConfig, 'port' | 'host' | 'basePath' | 'webhookKeys'>;
   tmpRoot?: string;
+  /** The PDF report renderer (or why there is none); without it reports are HTML only. */
+  reportPdf?: BoxQcJobDeps['reportPdf'];
   /** Run jobs in this process (default true); false serves webhooks only, for a separate `aiqc worker`. */
   runWorker?: boolean;
   /** Worker poll period when idle (default 1 s). */
@@ -57,6 +60,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     runtime,
     db,
     tmpRoot: options.tmpRoot ?? runtime.settings.tmpDir,
+    ...(options.reportPdf ? { reportPdf: options.reportPdf } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const serving = options.role === 'serve';
@@ -111,20 +115,31 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Record<strin
   } catch (error) {
     logger.warn(`Box credentials are not usable (${oneLine((error as Error).message)}); aiqc starts anyway, and Box jobs will fail with the fix until they are set.`);
   }
+  const reportPdf = await reportPdfRendererFromEnv(env);
+  if (reportPdf.problem) logger.warn({ code: 'report_pdf_unavailable' }, `PDF reports are off (HTML only): ${reportPdf.problem}`);
   const db = await openDatabase(databaseConfigFromEnv(env));
   try {
     await migrateToLatest(db);
-    return await startPipeline({
+    const running = await startPipeline({
       role,
       db,
       runtime,
       box: boxClient,
       logger,
       settings,
+      reportPdf,
       ...(serveConfig ? { http: serveConfig } : {}),
     });
+    return {
+      ...running,
+      stop: async (...args: Parameters<RunningPipeline['stop']>) => {
+        await running.stop(...args);
+        await reportPdf.renderer?.close();
+      },
+    };
   } catch (error) {
     await db.close().catch(() => {});
+    await reportPdf.renderer?.close();
     throw error;
   }
 }
