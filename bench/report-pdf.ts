@@ -65,13 +65,17 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number
     }
   })();
   const t0 = performance.now();
+  let value: T;
   try {
-    const value = await fn();
-    return { value, ms: performance.now() - t0, peakMb: peak };
+    value = await fn();
   } finally {
     sampling = false;
-    await sampler;
   }
+  const ms = performance.now() - t0;
+  // A walk over /proc can outlast a render on a loaded machine: wait for the sample in flight
+  // (taken while the browser was printing) before reporting the peak.
+  await sampler;
+  return { value, ms, peakMb: peak };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
