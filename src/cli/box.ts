@@ -6,6 +6,7 @@ import type { BoxClient, BoxWebhook } from '../box/index.js';
 import { BoxApiError, BoxConfigError } from '../box/index.js';
 import type { BoxFolderMapping, ClientConfig, ClientsConfig } from '../config/clients.js';
 import { ConfigError } from '../config/errors.js';
+import { findChromium } from '../report/pdf.js';
 import { EXIT_QC_FAILED, EXIT_USAGE, UsageError } from './errors.js';
 
 /** `box doctor --exit-code`: a folder went silent or lost its webhook (cron/alerting tells it from other failures). */
@@ -397,6 +398,9 @@ async function runDoctor(deps: BoxCommandDeps, rawUrl: string | undefined, alert
   } catch (err) {
     report({ ok: false, label: 'ffmpeg present', detail: `${ffmpeg}: ${describeError(err)}`, fix: 'install ffmpeg (apt-get install ffmpeg) or set FFMPEG_PATH' });
   }
+  // A warning, not a failure: without Chromium the pipeline still delivers every report, as HTML only.
+  const chromium = await findChromium(deps.env);
+  deps.out(chromium.path ? `✓ PDF reports: Chromium at ${chromium.path}` : `! PDF reports off (HTML only; Box previews .html as source code): ${chromium.problem}`);
 
   const failed = lines.filter((l) => !l.ok).length;
   deps.out(failed === 0 ? `All ${lines.length} checks passed.` : `${failed} of ${lines.length} checks failed.`);

@@ -4,6 +4,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { QcRuntime } from '../app/runtime.js';
 import type { ResolvedProfile } from '../qc/types.js';
+import type { ReportPdfRenderer } from '../report/pdf.js';
 import type { QcReport } from '../report/schema.js';
 import { EXIT_OK, EXIT_QC_FAILED, UsageError } from './errors.js';
 import { createProgress } from './progress.js';
@@ -18,6 +19,8 @@ interface CheckOptions {
   client?: string;
   json?: boolean;
   out?: string;
+  /** --no-pdf sets false; with --out, the PDF is written when Chromium is found. */
+  pdf?: boolean;
 }
 
 const VERDICT_MARK: Record<QcReport['verdict'], string> = { pass: '✓ PASS', warn: '! WARN', fail: '✗ FAIL', error: '✗ ERROR' };
@@ -30,7 +33,8 @@ export function registerCheckCommand(program: Command, getRuntime: () => Promise
     .option('-p, --profile <id|path>', 'profile id or path to a profile YAML (default: the general profile for each file\'s kind)')
     .option('-c, --client <id>', "use this client's default profile")
     .option('--json', 'print the report JSON (an array for several files) on stdout and nothing else there')
-    .option('-o, --out <dir>', 'write <name>.qc.json and <name>.qc.html for each file into DIR')
+    .option('-o, --out <dir>', 'write <name>.qc.json, <name>.qc.html and (when Chromium is found) <name>.qc.pdf for each file into DIR')
+    .option('--no-pdf', 'with --out, write no PDF rendition')
     .action(async (files: string[], opts: CheckOptions) => {
       const runtime = await getRuntime();
       const paths = await resolveFiles(files);
@@ -42,6 +46,7 @@ export function registerCheckCommand(program: Command, getRuntime: () => Promise
       const onSignal = () => abort.abort(new Error('interrupted'));
       process.once('SIGINT', onSignal);
       const reports: QcReport[] = [];
+      const pdf = opts.out && opts.pdf !== false ? await pdfRenderer(io) : undefined;
       try {
         for (const [i, path] of paths.entries()) {
           const report = await runtime.run({
@@ -53,13 +58,14 @@ export function registerCheckCommand(program: Command, getRuntime: () => Promise
           });
           progress.done();
           reports.push(report);
-          if (opts.out) await writeReportFiles(opts.out, report);
+          if (opts.out) await writeReportFiles(opts.out, report, pdf);
           if (!opts.json) io.stdout.write(humanSummary(report));
           if (abort.signal.aborted) break;
         }
       } finally {
         process.removeListener('SIGINT', onSignal);
         progress.done();
+        await pdf?.close();
       }
       if (opts.json) io.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
       if (opts.out && !opts.json) io.stdout.write(`reports written to ${resolve(opts.out)}\n`);
@@ -110,11 +116,21 @@ export function reportBaseName(name: string): string {
   return `${base.replace(/[^\w.-]+/g, '_')}${extname(name).replace(/^\./, '_')}`;
 }
 
-async function writeReportFiles(dir: string, report: QcReport): Promise<void> {
+/** The PDF renderer when Chromium is present (loaded only for --out); else a note on stderr and HTML only. */
+async function pdfRenderer(io: CliIo): Promise<ReportPdfRenderer | undefined> {
+  const { reportPdfRendererFromEnv } = await import('../report/pdf.js');
+  const { renderer, problem } = await reportPdfRendererFromEnv(process.env);
+  if (!renderer) io.stderr.write(`note: no PDF reports (HTML and JSON only): ${problem}\n`);
+  return renderer;
+}
+
+async function writeReportFiles(dir: string, report: QcReport, pdf: ReportPdfRenderer | undefined): Promise<void> {
   const base = join(dir, reportBaseName(report.asset.name));
-  await writeFile(`${base}.qc.json`, `${JSON.stringify(report, null, 2)}\n`);
   const { renderHtml } = await import('../report/html.js');
-  await writeFile(`${base}.qc.html`, renderHtml(report));
+  const html = renderHtml(report);
+  await writeFile(`${base}.qc.json`, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(`${base}.qc.html`, html);
+  if (pdf) await writeFile(`${base}.qc.pdf`, await pdf.render(html));
 }
 
 function humanSummary(r: QcReport): string {

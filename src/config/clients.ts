@@ -10,6 +10,10 @@ import { ConfigError, problemsFromZod, type ConfigProblem } from './errors.js';
 import type { ProfileSet } from './profiles.js';
 import { readYamlFile } from './yaml-file.js';
 
+/** What the pipeline uploads beside each other; Box previews the PDF (it shows .html as source). */
+export const REPORT_FORMATS = ['html', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 const boxId = z
   .union([z.string().regex(/^\d+$/, 'Box ids are digits'), z.number().int().nonnegative()])
   .transform((v) => String(v))
@@ -31,6 +35,11 @@ export const clientSchema = z
     box_reports_folder_id: boxId.optional().meta({ description: 'Older flat form of box.folders[0].reports_folder_id' }),
     guidelines: z.string().optional().meta({ description: 'Brand guideline text for the AI checks' }),
     dictionary: z.array(z.string()).optional().meta({ description: 'Words the spelling check accepts for this client' }),
+    report_formats: z
+      .array(z.enum(REPORT_FORMATS))
+      .min(1)
+      .optional()
+      .meta({ description: 'Reports uploaded to REPORTS (default both): html (self-contained page) and pdf (what Box previews)' }),
   })
   .superRefine((c, ctx) => {
     if ((c.box_folder_id === undefined) !== (c.box_reports_folder_id === undefined)) {
@@ -59,6 +68,8 @@ export interface ClientConfig {
   folders: BoxFolderMapping[];
   guidelines?: string;
   dictionary?: string[];
+  /** Default both. */
+  report_formats?: ReportFormat[];
 }
 
 export interface ClientsConfig {
@@ -130,6 +141,7 @@ export async function loadClientsConfig(configDir: string, profiles: ProfileSet)
       folders,
       ...(c.guidelines !== undefined ? { guidelines: c.guidelines } : {}),
       ...(c.dictionary !== undefined ? { dictionary: c.dictionary } : {}),
+      ...(c.report_formats !== undefined ? { report_formats: [...new Set(c.report_formats)] } : {}),
     });
   }
   if (problems.length > 0) throw new ConfigError(file, problems);

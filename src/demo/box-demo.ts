@@ -156,14 +156,19 @@ export async function runBoxDemo(options: BoxDemoOptions): Promise<BoxDemoResult
       const result = job.result as BoxQcResult;
       const base = join(outDir, reportBaseName(sample.name));
       await box.downloadToPath(result.report_file_id, `${base}.qc.html`);
+      // The PDF rendition beside it in REPORTS (what Box previews), when Chromium is present.
+      if (result.report_pdf_file_id) await box.downloadToPath(result.report_pdf_file_id, `${base}.qc.pdf`);
       const run = await getQcRun(aiqc.queue.db.kysely, result.session_id);
       await writeFile(`${base}.qc.json`, `${JSON.stringify(run?.report ?? null, null, 2)}\n`);
       const moved = result.box_source_move_error ? ` (source not moved: ${result.box_source_move_error})` : '';
-      rows.push({ file: sample.name, profile: result.profile_id, score: String(result.score), verdict: result.verdict, report: `${relative(process.cwd(), base)}.qc.html${moved}` });
+      const pdfNote = result.report_pdf_file_id ? ' + .qc.pdf' : result.report_pdf_skipped ? ` (no PDF: ${result.report_pdf_skipped})` : '';
+      rows.push({ file: sample.name, profile: result.profile_id, score: String(result.score), verdict: result.verdict, report: `${relative(process.cwd(), base)}.qc.html${pdfNote}${moved}` });
     }
     const processed = await box.findOrCreateFolder(incoming.id, '_PROCESSED');
     const archived = await box.listAllItems(processed.id);
     log(`INCOMING/_PROCESSED now holds: ${archived.map((i) => i.name).join(', ') || '(nothing)'}`);
+    const inReports = await box.listAllItems(reports.id);
+    log(`REPORTS now holds: ${inReports.map((i) => i.name).join(', ') || '(nothing)'}`);
     return { rows, ok, logFile };
   } finally {
     await aiqc?.stop().catch(() => {});

@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   const result = await runBoxDemo({ outDir, log: (line) => console.log(line) });
   console.log('');
   printTable(result.rows);
-  console.log(`\n${result.ok ? 'Done' : 'Finished with problems'} in ${((Date.now() - started) / 1000).toFixed(1)} s. Open the .qc.html files in ${outDir} in a browser.`);
+  console.log(`\n${result.ok ? 'Done' : 'Finished with problems'} in ${((Date.now() - started) / 1000).toFixed(1)} s. Open the .qc.html (or .qc.pdf) files in ${outDir}.`);
   return result.ok ? 0 : 1;
 }
 

@@ -69,9 +69,9 @@ export const REPORT_PREFIX = 'QC_Report_';
 /** Box's limit on item names. */
 const BOX_NAME_MAX = 255;
 
-/** `QC_Report_<session>_<name>.html`, within Box's name limit. */
-export function reportNameFor(sessionId: string, originalName: string): string {
-  return fitBoxName(`${REPORT_PREFIX}${sessionId}_`, originalName, '.html');
+/** `QC_Report_<session>_<name>.html` (or `.pdf`), within Box's name limit. */
+export function reportNameFor(sessionId: string, originalName: string, format: 'html' | 'pdf' = 'html'): string {
+  return fitBoxName(`${REPORT_PREFIX}${sessionId}_`, originalName, `.${format}`);
 }
 
 /** `<session>_<name>`, the source's name in `_PROCESSED`. */

@@ -21,6 +21,7 @@ import type { QcRuntime } from '../app/runtime.js';
 import { newSessionId } from '../qc/session.js';
 import type { ResolvedProfile } from '../qc/types.js';
 import { renderHtml } from '../report/html.js';
+import type { ReportPdfRenderer } from '../report/pdf.js';
 import type { QcReport } from '../report/schema.js';
 import { boxQcFileJob, PROCESSED_FOLDER_NAME, processedNameFor, reportNameFor, type BoxQcFilePayload } from './box-qc-file.js';
 import { configuredProfile, profileAppliesTo, profileForKind, type ProfileSource } from './profile-choice.js';
@@ -33,6 +34,8 @@ export interface BoxQcJobDeps {
   /** Parent of each job's private download folder. */
   tmpRoot: string;
   clock?: () => number;
+  /** Prints the PDF report; without it (`problem` says why) clients get the HTML only. */
+  reportPdf?: { renderer?: ReportPdfRenderer; problem?: string };
 }
 
 /** What the job has done so far; stored with `ctx.checkpoint` after each step. */
@@ -40,6 +43,8 @@ export interface BoxQcProgress {
   session_id: string;
   qc?: { profile_id: string; profile_source: ProfileSource; asset_kind: string; score: number; verdict: string };
   report?: { file_id: string; name: string; folder_id: string };
+  /** The PDF beside the HTML (DESIGN §11), or why there is none. */
+  report_pdf?: { file_id: string; name: string } | { skipped: string };
   move?: { processed_folder_id: string; name: string } | { error: string };
 }
 
@@ -51,6 +56,10 @@ export interface BoxQcResult {
   report_file_id: string;
   report_name: string;
   reports_folder_id: string;
+  report_pdf_file_id?: string;
+  report_pdf_name?: string;
+  /** Why no PDF was uploaded although the client's report_formats ask for one. */
+  report_pdf_skipped?: string;
   moved_to?: string;
   /** The report landed but the source could not be archived; it stays in INCOMING. */
   box_source_move_error?: string;
@@ -137,15 +146,49 @@ export async function runBoxQcJob(payload: BoxQcFilePayload, ctx: JobContext, de
 
     ctx.signal.throwIfAborted();
     // (4) The report, rendered from the stored JSON so every attempt uploads the same bytes.
-    if (!progress.report) {
+    const formats = client.report_formats ?? ['html', 'pdf'];
+    const wantsPdf = formats.includes('pdf');
+    if (!progress.report || (wantsPdf && !progress.report_pdf)) {
       const stored = await getQcRun(deps.db.kysely, session);
       if (!stored) throw new PermanentJobError(`QC run ${session} is missing from the database although job ${ctx.jobId} recorded it; retry the job with \`aiqc jobs retry ${ctx.jobId}\`.`);
-      const name = reportNameFor(session, payload.file_name);
-      const htmlPath = join(workDir, 'report.html');
-      await writeFile(htmlPath, renderHtml(stored.report as QcReport), { mode: 0o600 });
-      const uploaded = await boxStep(ctx, () => uploadReportOnce(box, folder.reports_folder_id, name, htmlPath));
-      log.info({ report_file_id: uploaded.id, reports_folder_id: folder.reports_folder_id }, `uploaded report ${name} → folder ${folder.reports_folder_id}`);
-      await save({ ...progress, report: { file_id: uploaded.id, name, folder_id: folder.reports_folder_id } });
+      const html = renderHtml(stored.report as QcReport);
+      if (!progress.report) {
+        const name = reportNameFor(session, payload.file_name);
+        const htmlPath = join(workDir, 'report.html');
+        await writeFile(htmlPath, html, { mode: 0o600 });
+        const uploaded = await boxStep(ctx, () => uploadReportOnce(box, folder.reports_folder_id, name, htmlPath));
+        log.info({ report_file_id: uploaded.id, reports_folder_id: folder.reports_folder_id }, `uploaded report ${name} → folder ${folder.reports_folder_id}`);
+        await save({ ...progress, report: { file_id: uploaded.id, name, folder_id: folder.reports_folder_id } });
+      }
+      // (4b) The PDF beside it, so Box previews the report (it shows .html as source code).
+      if (wantsPdf && !progress.report_pdf) {
+        const renderer = deps.reportPdf?.renderer;
+        if (!renderer) {
+          const why = deps.reportPdf?.problem ?? 'no PDF renderer configured';
+          log.warn({ code: 'report_pdf_unavailable' }, `PDF report not made (HTML only): ${why}`);
+          await save({ ...progress, report_pdf: { skipped: why } });
+        } else {
+          const name = reportNameFor(session, payload.file_name, 'pdf');
+          const pdfPath = join(workDir, 'report.pdf');
+          const started = Date.now();
+          let bytes: Buffer | undefined;
+          try {
+            bytes = await renderer.render(html, { signal: ctx.signal });
+          } catch (error) {
+            if (ctx.signal.aborted) throw ctx.signal.reason;
+            // The HTML is in REPORTS already: a renderer failure costs the preview, not the report.
+            const why = `Chromium could not print the report: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+            log.error({ code: 'report_pdf_failed' }, why);
+            await save({ ...progress, report_pdf: { skipped: why } });
+          }
+          if (bytes) {
+            await writeFile(pdfPath, bytes, { mode: 0o600 });
+            const uploaded = await boxStep(ctx, () => uploadReportOnce(box, folder.reports_folder_id, name, pdfPath));
+            log.info({ report_file_id: uploaded.id, render_ms: Date.now() - started, bytes: bytes.length }, `uploaded report ${name} → folder ${folder.reports_folder_id}`);
+            await save({ ...progress, report_pdf: { file_id: uploaded.id, name } });
+          }
+        }
+      }
     }
     const report = progress.report!;
 
@@ -190,6 +233,8 @@ export async function runBoxQcJob(payload: BoxQcFilePayload, ctx: JobContext, de
       report_file_id: report.file_id,
       report_name: report.name,
       reports_folder_id: report.folder_id,
+      ...(progress.report_pdf && 'file_id' in progress.report_pdf ? { report_pdf_file_id: progress.report_pdf.file_id, report_pdf_name: progress.report_pdf.name } : {}),
+      ...(progress.report_pdf && 'skipped' in progress.report_pdf ? { report_pdf_skipped: progress.report_pdf.skipped } : {}),
       ...('error' in move ? { box_source_move_error: move.error } : { moved_to: `${PROCESSED_FOLDER_NAME}/${move.name}` }),
     };
   } finally {

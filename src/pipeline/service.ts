@@ -15,7 +15,8 @@ import { JobQueue } from '../jobs/queue.js';
 import { createQcRuntime, QC_SECTIONS, type QcRuntime } from '../app/runtime.js';
 import { startService, type RunningService } from '../server/service.js';
 import { boxQcFileJob } from './box-qc-file.js';
-import { createBoxQcFileHandler } from './job.js';
+import { reportPdfRendererFromEnv } from '../report/pdf.js';
+import { createBoxQcFileHandler, type BoxQcJobDeps } from './job.js';
 import { createWebhookFileMapper } from './mapper.js';
 import { profileAppliesTo } from './profile-choice.js';
 import { createSweeper, type Sweeper } from './sweeper.js';
@@ -39,6 +40,8 @@ export interface PipelineOptions {
   /** Required for `serve`. */
   http?: ServerSettings;
   tmpRoot?: string;
+  /** The PDF report renderer (or why there is none); without it reports are HTML only. */
+  reportPdf?: BoxQcJobDeps['reportPdf'];
   /** Run jobs in this process (default true); false serves webhooks only, for a separate `aiqc worker`. */
   runWorker?: boolean;
   /** Worker poll period when idle (default 1 s). */
@@ -70,6 +73,7 @@ export async function startPipeline(options: PipelineOptions): Promise<RunningPi
     runtime,
     db,
     tmpRoot: options.tmpRoot ?? runtime.settings.tmpDir,
+    ...(options.reportPdf ? { reportPdf: options.reportPdf } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const serving = options.role === 'serve';
@@ -148,12 +152,14 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Env, logger:
   } catch (error) {
     logger.warn(`Box credentials are not usable (${oneLine((error as Error).message)}); aiqc starts anyway, and Box jobs will fail with the fix until they are set.`);
   }
+  const reportPdf = await reportPdfRendererFromEnv(env);
+  if (reportPdf.problem) logger.warn({ code: 'report_pdf_unavailable' }, `PDF reports are off (HTML only): ${reportPdf.problem}`);
   const db = await openDatabase(e.database, {
     onBackgroundError: (error) => logger.warn({ err: error.message }, 'database connection error outside a query (an idle connection dropped); the next query reconnects'),
   });
   try {
     await migrateToLatest(db);
-    return await startPipeline({
+    const running = await startPipeline({
       role,
       db,
       runtime,
@@ -161,11 +167,20 @@ export async function startPipelineFromEnv(role: PipelineRole, env: Env, logger:
       logger,
       settings,
       console: consoleSettings,
+      reportPdf,
       ...(serveConfig ? { http: serveConfig } : {}),
       ...(notifySettings ? { notify: createNotifier(notifySettings, { logger: logger.child({ component: 'notify' }) }) } : {}),
     });
+    return {
+      ...running,
+      stop: async (...args: Parameters<RunningPipeline['stop']>) => {
+        await running.stop(...args);
+        await reportPdf.renderer?.close();
+      },
+    };
   } catch (error) {
     await db.close().catch(() => {});
+    await reportPdf.renderer?.close();
     throw error;
   }
 }

@@ -176,13 +176,13 @@ export function pdfPages(report: QcReport): string {
         const y = clamp(box!.y) * vbH + inset;
         const w = Math.max(3, clamp(box!.w) * vbW - 2 * inset);
         const h = Math.max(3, clamp(box!.h) * vbH - 2 * inset);
-        const cx = Math.min(vbW - 12, x + 10 + (n % PAGE_COLOURS.length) * 24);
-        return `<rect class="mark" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" stroke="${colour}"/><circle cx="${cx.toFixed(1)}" cy="${(y + 10).toFixed(1)}" r="11" fill="${colour}"/><text x="${cx.toFixed(1)}" y="${(y + 11).toFixed(1)}" class="num" text-anchor="middle" dominant-baseline="middle">${n + 1}</text>`;
+        const cx = Math.min(vbW - 15, x + 13 + (n % PAGE_COLOURS.length) * 30);
+        return `<rect class="mark" x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${w.toFixed(1)}" height="${h.toFixed(1)}" stroke="${colour}"/><circle cx="${cx.toFixed(1)}" cy="${(y + 13).toFixed(1)}" r="14" fill="${colour}"/><text x="${cx.toFixed(1)}" y="${(y + 14).toFixed(1)}" class="num" text-anchor="middle" dominant-baseline="middle">${n + 1}</text>`;
       })
       .join('');
     const nums = [...new Set(marks.map((m) => m.n))].sort((a, b) => a - b);
     const background = page === 1 && thumb ? `<image href="${thumb}" x="0" y="0" width="${vbW}" height="${vbH.toFixed(1)}" preserveAspectRatio="none"/>` : '';
-    return `<figure class="page-tile"><svg viewBox="0 0 ${vbW} ${vbH.toFixed(1)}" role="img" aria-label="Page ${page} with its findings marked" font-size="20"><rect class="paper" x="0" y="0" width="${vbW}" height="${vbH.toFixed(1)}"/>${background}${boxes}</svg><figcaption>Page ${page} ${nums.map((n) => `<span class="badge" style="background:${PAGE_COLOURS[n % PAGE_COLOURS.length]}">${n + 1}</span>`).join('')}</figcaption></figure>`;
+    return `<figure class="page-tile"><svg viewBox="0 0 ${vbW} ${vbH.toFixed(1)}" role="img" aria-label="Page ${page} with its findings marked" font-size="24"><rect class="paper" x="0" y="0" width="${vbW}" height="${vbH.toFixed(1)}"/>${background}${boxes}</svg><figcaption>Page ${page} ${nums.map((n) => `<span class="badge" style="background:${PAGE_COLOURS[n % PAGE_COLOURS.length]}">${n + 1}</span>`).join('')}</figcaption></figure>`;
   });
   const rest = pages.slice(PAGES_SHOWN);
   const more = rest.length > 0 ? `<p class="muted">+${rest.length} more ${rest.length === 1 ? 'page' : 'pages'} with findings (${escapeHtml(pageRanges(rest))}).</p>` : '';

@@ -47,12 +47,12 @@ summary{cursor:pointer;color:var(--muted);font-size:13px}
 .tech{font-size:13px;color:var(--muted)}
 code{font:13px ui-monospace,SFMono-Regular,Menlo,"DejaVu Sans Mono",monospace;overflow-wrap:anywhere}
 .stills{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px;margin:8px 0}
-.still{margin:0}.still .frames{display:grid;grid-template-columns:repeat(3,1fr);gap:3px}
+.still{margin:0}.still.around{grid-column:1 / -1;max-width:480px}.still .frames{display:grid;grid-template-columns:repeat(3,1fr);gap:3px}
 .still img{width:100%;height:auto;border:1px solid var(--line);border-radius:3px;display:block}
 .still .frames span{font-size:12px;color:var(--muted);display:block;text-align:center}
 figure{margin:8px 0}figcaption{font-size:13px;color:var(--muted)}
 .picture{break-inside:avoid;page-break-inside:avoid}
-.chart{display:block;width:100%;max-width:560px;height:auto;border:1px solid var(--line);border-radius:4px;background:#fff}
+.chart{display:block;width:100%;max-width:460px;height:auto;border:1px solid var(--line);border-radius:4px;background:#fff}
 .chart text{fill:var(--muted)}
 .chart .band{fill:#2da44e2e;stroke:#2da44e}.chart .line{fill:none;stroke:#0969da;stroke-width:1.8}.chart .axis{stroke:#8c959f}.chart .grid{stroke:#eaeef2}
 .chart .peak line{stroke:#6e7781;stroke-dasharray:3 3}.chart .peak path{fill:#6e7781}.chart .peak.over line{stroke:var(--fail)}.chart .peak.over path{fill:var(--fail)}
@@ -88,7 +88,8 @@ footer{margin-top:24px;font-size:12px;color:var(--muted);border-top:1px solid va
   .card{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:0 14px;padding:8px 10px;margin:6px 0}
   .card>.card-main{grid-column:1}.card>.values{grid-column:2;margin-top:0}.card>.wide{grid-column:1 / -1}
   .values section{background:#fff;border:1px solid var(--line)}
-  .chart{max-width:420px}
+  .chart{max-width:330px}
+  .thumb img{max-height:120px;max-width:160px}
   .page-grid{grid-template-columns:repeat(6,1fr)}
   h2,h3{break-after:avoid;page-break-after:avoid}
   details>summary{list-style:none}

@@ -30,7 +30,7 @@ function stillFigure(s: EvidenceStill): string {
   const inside = frame(s.image, 'during');
   if (!inside) return '';
   const around = s.before || s.after;
-  return `<figure class="still">${around ? `<div class="frames">${frame(s.before, 'just before')}${inside}${frame(s.after, 'just after')}</div>` : inside}<figcaption>${escapeHtml(s.caption)}</figcaption></figure>`;
+  return `<figure class="still${around ? ' around' : ''}">${around ? `<div class="frames">${frame(s.before, 'just before')}${inside}${frame(s.after, 'just after')}</div>` : inside}<figcaption>${escapeHtml(s.caption)}</figcaption></figure>`;
 }
 
 function evidenceBlock(check: CheckRow): string {

@@ -68,7 +68,7 @@ function fixSentence(c: CheckRow): FixItem {
 
 function skippedLine(skipped: readonly CheckRow[], unreadable: boolean): string | undefined {
   if (skipped.length === 0) return undefined;
-  const names = skipped.map((c) => c.name.toLowerCase());
+  const names = skipped.map((c) => c.name);
   const shown = names.slice(0, 6).join(', ') + (names.length > 6 ? ` +${names.length - 6} more` : '');
   if (unreadable) return `${skipped.length} ${skipped.length === 1 ? 'check was' : 'checks were'} not run because the file could not be read (${shown}).`;
   // Each skipped check says why ("not run: no audio stream"); one reason for all reads as one line.

@@ -40,13 +40,24 @@ describe('aiqc check', () => {
     expect(JSON.parse(bad.stdout)).toMatchObject({ verdict: 'fail' });
   });
 
-  it('several files give a JSON array, and --out writes <name>.qc.json and .qc.html for each', async () => {
+  it('several files give a JSON array, and --out writes <name>.qc.json, .qc.html and (Chromium present) .qc.pdf for each', async () => {
     const out = join(dir, 'out');
     const files = [await makeImage(dir, 'a.jpg'), await makeImage(dir, 'b.png', { format: 'png' })];
     const r = await aiqc(['check', ...files, '--json', '--out', out]);
     expect(JSON.parse(r.stdout)).toHaveLength(2);
-    expect((await readdir(out)).sort()).toEqual(['a_jpg.qc.html', 'a_jpg.qc.json', 'b_png.qc.html', 'b_png.qc.json']);
+    expect((await readdir(out)).sort()).toEqual(['a_jpg.qc.html', 'a_jpg.qc.json', 'a_jpg.qc.pdf', 'b_png.qc.html', 'b_png.qc.json', 'b_png.qc.pdf']);
     expect(await readFile(join(out, 'a_jpg.qc.html'), 'utf8')).toContain('<!doctype html>');
+    expect((await readFile(join(out, 'a_jpg.qc.pdf'))).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  });
+
+  it('--out without Chromium (or with --no-pdf) writes HTML and JSON only, and says why on stderr', async () => {
+    const file = await makeImage(dir, 'c.jpg');
+    const missing = await aiqc(['check', file, '--out', join(dir, 'out-nochromium')], { AIQC_CHROMIUM_PATH: join(dir, 'no-such-chromium') });
+    expect((await readdir(join(dir, 'out-nochromium'))).sort()).toEqual(['c_jpg.qc.html', 'c_jpg.qc.json']);
+    expect(missing.stderr).toContain('note: no PDF reports (HTML and JSON only): AIQC_CHROMIUM_PATH=');
+    const off = await aiqc(['check', file, '--out', join(dir, 'out-nopdf'), '--no-pdf']);
+    expect((await readdir(join(dir, 'out-nopdf'))).sort()).toEqual(['c_jpg.qc.html', 'c_jpg.qc.json']);
+    expect(off.stderr).not.toContain('PDF');
   });
 
   it('bad input gives verdict error with an actionable message, exit 1, quickly', async () => {

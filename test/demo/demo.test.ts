@@ -27,14 +27,17 @@ describe('npm run demo', () => {
     expect(header).toBeGreaterThan(0);
     const rows = lines.slice(header + 2, header + 6).map((l) => l.split(/\s{2,}/));
     expect(rows.map((r) => r[0])).toEqual(['summer_sale_1080x1080.jpg', 'spot_720p.mp4', 'flyer_a4.pdf', 'brief.docx']);
-    expect(rows[0]).toEqual(['summer_sale_1080x1080.jpg', 'static_general', expect.stringMatching(/^\d+$/), expect.stringMatching(/^(pass|warn)$/), 'demo-out/summer_sale_1080x1080_jpg.qc.html']);
+    expect(rows[0]).toEqual(['summer_sale_1080x1080.jpg', 'static_general', expect.stringMatching(/^\d+$/), expect.stringMatching(/^(pass|warn)$/), 'demo-out/summer_sale_1080x1080_jpg.qc.html + .qc.pdf']);
     expect(rows[3]).toEqual(['brief.docx', '-', '-', 'skipped: non-QC extension', '-']);
     // Every QC-able sample's report came back from REPORTS, whatever its verdict.
     for (const base of ['summer_sale_1080x1080_jpg', 'spot_720p_mp4', 'flyer_a4_pdf']) {
       await access(join(cwd, 'demo-out', `${base}.qc.html`));
+      // …and its PDF rendition (Chromium is installed where the tests run), what Box previews.
+      expect((await readFile(join(cwd, 'demo-out', `${base}.qc.pdf`))).subarray(0, 5).toString('latin1')).toBe('%PDF-');
       const report = JSON.parse(await readFile(join(cwd, 'demo-out', `${base}.qc.json`), 'utf8')) as { session_id: string };
       expect(report.session_id).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]+$/);
     }
     expect(stdout).toMatch(/INCOMING\/_PROCESSED now holds: .*_summer_sale_1080x1080\.jpg/);
+    expect(stdout).toMatch(/REPORTS now holds: .*_flyer_a4\.pdf\.html, QC_Report_\S+_flyer_a4\.pdf\.pdf/);
   });
 });

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { BoxClient } from '../../src/box/client.js';
 import type { EmuFile, EmuFolder } from '../../src/box-emulator/index.js';
 import type { Job } from '../../src/jobs/queue.js';
-import { startPipeline, type RunningPipeline } from '../../src/pipeline/service.js';
+import { startPipeline, type PipelineOptions, type RunningPipeline } from '../../src/pipeline/service.js';
 import type { PipelineSettings } from '../../src/config/environment.js';
 import { builtinChecks } from '../../src/checks/index.js';
 import { GENERAL_PROFILE_FOR_KIND, ProfileSet } from '../../src/config/profiles.js';
@@ -31,6 +31,10 @@ export interface WorldOptions {
   /** REPORTS folder where the service account is only a viewer. */
   readOnlyReports?: boolean;
   settings?: Partial<PipelineSettings>;
+  /** The PDF report renderer handed to the pipeline (default none: HTML only). */
+  reportPdf?: PipelineOptions['reportPdf'];
+  /** The client's `report_formats` in clients.yaml (default: not set). */
+  reportFormats?: string[];
 }
 
 export interface World {
@@ -86,6 +90,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       '    box:',
       '      folders:',
       `        - { incoming_folder_id: "${incoming.id}", reports_folder_id: "${reports.id}" }`,
+      ...(options.reportFormats ? [`    report_formats: [${options.reportFormats.join(', ')}]`] : []),
       '',
     ].join('\n'),
   );
@@ -110,6 +115,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     pollMs: 25,
     backoff: { baseMs: 50, maxMs: 200 },
     runWorker: options.runWorker ?? true,
+    ...(options.reportPdf ? { reportPdf: options.reportPdf } : {}),
   });
   const webhookUrl = `${pipeline.url}/api/box/webhook`;
   if (options.registerWebhook ?? true) await box.createWebhook({ targetId: incoming.id, address: webhookUrl });
