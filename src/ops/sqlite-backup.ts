@@ -1,7 +1,6 @@
 /**
  * An online copy of the SQLite database with SQLite's backup API (better-sqlite3's
- * `backup()`): pages are copied in steps while aiqc serve and its workers keep writing, and
- * the copy is a consistent snapshot. Written beside the target and renamed into place, so a
+ * `backup()`) while aiqc serve and its workers keep writing; the copy is a consistent snapshot. Written beside the target and renamed into place, so a
  * crash never leaves a half-written file under the name asked for.
  */
 import { existsSync } from 'node:fs';
@@ -35,9 +34,12 @@ export async function backupSqlite(sourcePath: string, targetPath: string, optio
     handle.pragma('busy_timeout = 5000');
     let pages = 0;
     await handle.backup(partial, {
+      // SQLite restarts a stepwise backup whenever another connection writes between steps, so
+      // with busy workers small steps may never finish. After the first step the rest is copied
+      // in one step: a read transaction, which in WAL mode does not block writers.
       progress: ({ totalPages }) => {
         pages = totalPages;
-        return 256; // pages per step: writers get the lock between steps
+        return Math.max(totalPages, 1);
       },
     });
     await rename(partial, target);
