@@ -295,18 +295,20 @@ export class JobQueue {
   }
 
   /**
-   * Claim up to `limit` due jobs of the given kinds for `workerId`. PostgreSQL skips rows other
-   * workers are claiming (`FOR UPDATE SKIP LOCKED`); SQLite runs the claim in an immediate
-   * transaction, which holds the database's write lock, so two processes never claim one row.
+   * Claim up to `limit` due jobs of the given kinds for `workerId`, in one statement. On
+   * PostgreSQL that statement is the whole claim: its `FOR UPDATE SKIP LOCKED` row locks keep
+   * two workers off one row, so it runs without BEGIN/COMMIT (two round trips fewer per claim;
+   * bench:queue). SQLite runs it in an immediate transaction, which holds the database's write
+   * lock from the select to the update, so two processes never claim one row.
    */
   async claim(workerId: string, kinds: readonly string[], limit: number, leaseMs: number): Promise<Job[]> {
     if (kinds.length === 0 || limit < 1) return [];
     const now = this.#clock();
     const skipLocked = this.db.capabilities.skipLocked;
-    return this.db.kysely.transaction().execute(async (trx) => {
-      const rows = await trx
-        .with('candidates', (db) =>
-          db
+    const claimIn = async (db: Kysely<Database>) => {
+      const rows = await db
+        .with('candidates', (q) =>
+          q
             .selectFrom('jobs')
             .select('id')
             .where('status', '=', 'queued')
@@ -315,7 +317,7 @@ export class JobQueue {
             .orderBy('run_after')
             .orderBy('id')
             .limit(limit)
-            .$if(skipLocked, (q) => q.forUpdate().skipLocked()),
+            .$if(skipLocked, (c) => c.forUpdate().skipLocked()),
         )
         .updateTable('jobs')
         .set((eb) => ({
@@ -331,7 +333,8 @@ export class JobQueue {
         .returningAll()
         .execute();
       return rows.map(toJob).sort((a, b) => a.runAfter - b.runAfter || a.id - b.id);
-    });
+    };
+    return skipLocked ? claimIn(this.db.kysely) : this.db.kysely.transaction().execute(claimIn);
   }
 
   /** Extend the lease; false when the worker no longer owns the job. */
