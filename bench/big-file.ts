@@ -11,7 +11,7 @@
  *
  * The video: a 2 s ProRes 422 HQ 1080p25 segment with noise (~190 Mbit/s, as masters are) and
  * 24-bit PCM, generated once into bench/.out, then stream-copied end to end until the file
- * passes BIG_FILE_BYTES (default 2 GiB): ProRes is intra-only, so the copy is a valid file.
+ * passes BIG_FILE_BYTES (default 2 GB = 2e9 bytes): ProRes is intra-only, so the copy is a valid file.
  * Free disk is checked first (the file plus aiqc's downloaded copy); the big file is deleted
  * at the end. Linux only (/proc).
  *
@@ -34,7 +34,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench', '.out');
 const SEGMENT = join(OUT, 'big-file-segment-prores-2s.mov');
 const AIQC_BIN = join(ROOT, 'dist', 'cli', 'main.js');
-const TARGET = Number(process.env.BIG_FILE_BYTES ?? 2 * 1024 ** 3);
+// 2 GB (not GiB): today's emulator hashes an upload as one Buffer, and Node's hash refuses
+// more than 2 GiB in one update (RangeError "data is too long"), so 2 GiB cannot be stored.
+const TARGET = Number(process.env.BIG_FILE_BYTES ?? 2e9);
 const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
 const KEY = 'bench-webhook-primary-key-0123456789';
 
@@ -133,7 +135,7 @@ async function main(): Promise<void> {
   try {
     const path = await makeBigFile(work);
     const { size } = await stat(path);
-    console.log(`Big-file bench — ${(size / 1024 ** 3).toFixed(2)} GiB ProRes HQ 1080p25 + PCM; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    console.log(`Big-file bench — ${(size / 1e9).toFixed(2)} GB ProRes HQ 1080p25 + PCM; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 
     const { config, serviceAccount } = emulator.admin.defaultApp();
     const jwtConfigPath = join(work, 'box-config.json');
