@@ -16,7 +16,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,8 +48,10 @@ async function ensureClip(mbit: number): Promise<string> {
     '-hide_banner', '-v', 'error', '-y',
     '-f', 'lavfi', '-i', 'testsrc2=s=1920x1080:r=25:d=30,drawbox=enable=between(t\\,10\\,12):color=black:t=fill',
     '-f', 'lavfi', '-i', 'anoisesrc=c=pink:r=48000:a=0.2:d=30,volume=enable=between(t\\,20\\,22):volume=0,aformat=channel_layouts=stereo',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', `${mbit}M`, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '192k', '-shortest', clip,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', `${mbit}M`, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '192k', '-shortest', `${clip}.partial.mp4`,
   ]);
+  // Renamed when complete, so a bench started meanwhile never reads half a clip.
+  await rename(`${clip}.partial.mp4`, clip);
   return clip;
 }
 

@@ -12,13 +12,15 @@ export interface ClaimRequest {
 }
 
 /**
- * Claim up to `limit` due jobs of the given kinds, oldest first, in one statement: PostgreSQL
- * skips rows other workers are claiming; SQLite runs the claim in an immediate transaction,
- * which holds the database's write lock, so two processes never claim one row.
+ * Claim up to `limit` due jobs of the given kinds, oldest first, in one statement. On
+ * PostgreSQL that statement is the whole claim: its `FOR UPDATE SKIP LOCKED` row locks keep two
+ * workers off one row, so it runs without BEGIN/COMMIT (two round trips fewer per claim;
+ * bench:queue). SQLite runs it in an immediate transaction, which holds the database's write
+ * lock from the select to the update, so two processes never claim one row.
  */
 export async function claimJobs(db: Kysely<Database>, request: ClaimRequest, now: number): Promise<Job[]> {
   if (request.kinds.length === 0 || request.limit < 1) return [];
-  return db.transaction().execute(async (trx) => {
+  const claimIn = async (trx: Kysely<Database>): Promise<Job[]> => {
     const rows = await trx
       .with('candidates', (q) =>
         q
@@ -46,5 +48,6 @@ export async function claimJobs(db: Kysely<Database>, request: ClaimRequest, now
       .returningAll()
       .execute();
     return rows.map(toJob).sort((a, b) => a.runAfter - b.runAfter || a.id - b.id);
-  });
+  };
+  return request.skipLocked ? claimIn(db) : db.transaction().execute(claimIn);
 }

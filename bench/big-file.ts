@@ -1,0 +1,242 @@
+/**
+ * Big-file memory bench (not a test): a ~2 GB video through the whole Box job — webhook,
+ * download streamed to disk, QC (probe + the decode pass), report uploaded, source moved —
+ * with `aiqc serve` as deployed (the built bin, configured by environment) against the Box
+ * emulator in this process. Peak RSS of the aiqc process and of each ffmpeg/ffprobe child it
+ * starts are sampled separately from /proc/PID/status (VmHWM, VmRSS) every 100 ms.
+ * Goal (issue 18): aiqc < 400 MB, aiqc + ffmpeg < 600 MB.
+ *
+ * Then, separately, a 2 GB upload into the emulator over HTTP with the Box client (upload
+ * session, 8 MiB parts), to record what today's emulator does with it (RSS of this process).
+ *
+ * The video: a 2 s ProRes 422 HQ 1080p25 segment with noise (~190 Mbit/s, as masters are) and
+ * 24-bit PCM, generated once into bench/.out, then stream-copied end to end until the file
+ * passes BIG_FILE_BYTES (default 2 GB = 2e9 bytes): ProRes is intra-only, so the copy is a valid file.
+ * Free disk is checked first (the file plus aiqc's downloaded copy); the big file is deleted
+ * at the end. Linux only (/proc).
+ *
+ * Run: npm run bench:big-file
+ */
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, open, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { BoxClient } from '../src/box/client.js';
+import { startBoxEmulator } from '../src/box-emulator/index.js';
+
+const run = promisify(execFile);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'bench', '.out');
+const SEGMENT = join(OUT, 'big-file-segment-prores-2s.mov');
+const AIQC_BIN = join(ROOT, 'dist', 'cli', 'main.js');
+// 2 GB (not GiB): today's emulator hashes an upload as one Buffer, and Node's hash refuses
+// more than 2 GiB in one update (RangeError "data is too long"), so 2 GiB cannot be stored.
+const TARGET = Number(process.env.BIG_FILE_BYTES ?? 2e9);
+const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
+const KEY = 'bench-webhook-primary-key-0123456789';
+
+async function ensureSegment(): Promise<void> {
+  if (await stat(SEGMENT).then((s) => s.size > 0, () => false)) return;
+  await mkdir(OUT, { recursive: true });
+  console.error('generating the 2 s ProRes HQ segment (once; slow: noise is expensive to code)…');
+  await run(FFMPEG, [
+    '-hide_banner', '-v', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc2=s=1920x1080:r=25:d=2,noise=alls=20:allf=t',
+    '-f', 'lavfi', '-i', 'sine=f=440:r=48000:d=2',
+    '-c:v', 'prores_ks', '-profile:v', '3', '-c:a', 'pcm_s24le', '-ac', '2', SEGMENT,
+  ]);
+}
+
+async function makeBigFile(dir: string): Promise<string> {
+  await ensureSegment();
+  const { size } = await stat(SEGMENT);
+  const copies = Math.ceil(TARGET / size);
+  const list = join(dir, 'concat.txt');
+  await writeFile(list, Array.from({ length: copies }, () => `file '${SEGMENT.replace(/'/g, "'\\''")}'`).join('\n'));
+  const path = join(dir, 'master.mov');
+  await run(FFMPEG, ['-hide_banner', '-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', path]);
+  return path;
+}
+
+/** kB figures from /proc/PID/status, or undefined once the process is gone. */
+function memoryOf(pid: number): { hwm: number; rss: number; name: string } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { hwm: field('VmHWM'), rss: field('VmRSS'), name: /^Name:\s+(\S+)/m.exec(status)?.[1] ?? '?' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Children of every thread of `pid` (a child belongs to the thread that forked it). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** The file in one Buffer (readFile stops at 2 GiB): the emulator's admin upload takes a Buffer. */
+async function readWhole(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.allocUnsafe(size);
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await handle.read(buffer, at, Math.min(64 * 1024 * 1024, size - at), at);
+      if (bytesRead === 0) throw new Error(`${path} ended at ${at} of ${size} bytes`);
+      at += bytesRead;
+    }
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}
+
+interface Peaks {
+  aiqcHwmKb: number;
+  /** Per child program: the highest VmHWM any one of its runs reached. */
+  childHwmKb: Map<string, number>;
+  /** The highest sum of VmRSS of aiqc and its children at one sample. */
+  togetherRssKb: number;
+}
+
+function sample(pid: number, peaks: Peaks): void {
+  const own = memoryOf(pid);
+  if (!own) return;
+  peaks.aiqcHwmKb = Math.max(peaks.aiqcHwmKb, own.hwm);
+  let together = own.rss;
+  for (const child of childrenOf(pid)) {
+    const m = memoryOf(child);
+    if (!m) continue;
+    together += m.rss;
+    peaks.childHwmKb.set(m.name, Math.max(peaks.childHwmKb.get(m.name) ?? 0, m.hwm));
+  }
+  peaks.togetherRssKb = Math.max(peaks.togetherRssKb, together);
+}
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'aiqc-big-file-'));
+  const fs = await statfs(work);
+  const free = fs.bavail * fs.bsize;
+  // The file, aiqc's downloaded copy and room to spare.
+  if (free < 2.5 * TARGET) throw new Error(`only ${(free / 1024 ** 3).toFixed(1)} GiB free in ${work}; the bench needs ${(2.5 * TARGET / 1024 ** 3).toFixed(1)} GiB (BIG_FILE_BYTES=${TARGET})`);
+  const emulator = await startBoxEmulator({ signatureKeys: { primary: KEY } });
+  let aiqc: ReturnType<typeof spawn> | undefined;
+  try {
+    const path = await makeBigFile(work);
+    const { size } = await stat(path);
+    console.log(`Big-file bench — ${(size / 1e9).toFixed(2)} GB ProRes HQ 1080p25 + PCM; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+
+    const { config, serviceAccount } = emulator.admin.defaultApp();
+    const jwtConfigPath = join(work, 'box-config.json');
+    await writeFile(jwtConfigPath, JSON.stringify(config));
+    const owner = emulator.admin.createUser({ name: 'Bench Owner', login: 'owner@example.com' });
+    const incoming = emulator.admin.createFolder({ name: 'INCOMING', ownerId: owner.id });
+    const reports = emulator.admin.createFolder({ name: 'REPORTS', ownerId: owner.id });
+    emulator.admin.collaborate({ folderId: incoming.id, userId: serviceAccount.id, role: 'editor' });
+    emulator.admin.collaborate({ folderId: reports.id, userId: serviceAccount.id, role: 'editor' });
+    const configDir = join(work, 'config');
+    await mkdir(configDir);
+    await writeFile(
+      join(configDir, 'clients.yaml'),
+      `clients:\n  bench:\n    name: Bench\n    profiles: [video_general]\n    default_profile: video_general\n    box:\n      folders:\n        - { incoming_folder_id: "${incoming.id}", reports_folder_id: "${reports.id}" }\n`,
+    );
+
+    aiqc = spawn(process.execPath, [AIQC_BIN, 'serve'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        AIQC_CONFIG_DIR: configDir,
+        AIQC_DATA_DIR: join(work, 'data'),
+        TMPDIR: join(work, 'tmp'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        BOX_WEBHOOK_PRIMARY_KEY: KEY,
+        BOX_JWT_CONFIG_PATH: jwtConfigPath,
+        BOX_API_BASE_URL: emulator.baseUrls.baseUrl,
+        BOX_UPLOAD_BASE_URL: emulator.baseUrls.uploadUrl,
+        BOX_OAUTH2_BASE_URL: emulator.baseUrls.oauth2Url,
+        AIQC_CHECK_TIMEOUT_S: '3600',
+        AIQC_SWEEP_INTERVAL_S: '3600',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await mkdir(join(work, 'tmp'));
+    const logs: Array<{ msg: string; url?: string; level: number }> = [];
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: aiqc!.stdout! }).on('line', (line) => {
+        try {
+          const entry = JSON.parse(line) as { msg: string; url?: string; level: number };
+          logs.push(entry);
+          if (entry.level >= 40) console.error(`  aiqc: ${entry.msg}`);
+          if (entry.msg.startsWith('aiqc serve ready on ') && entry.url) resolve(entry.url);
+        } catch {
+          console.error(`  aiqc: ${line}`);
+        }
+      });
+      aiqc!.once('exit', (code) => reject(new Error(`aiqc serve exited with ${code} before it was ready`)));
+    });
+    const box = new BoxClient({ settings: { auth: { kind: 'jwt', configPath: jwtConfigPath }, baseUrls: emulator.baseUrls } });
+    await box.createWebhook({ targetId: incoming.id, address: `${url}/api/box/webhook` });
+
+    const peaks: Peaks = { aiqcHwmKb: 0, childHwmKb: new Map(), togetherRssKb: 0 };
+    const pid = aiqc.pid!;
+    const baseline = memoryOf(pid)!;
+    const sampler = setInterval(() => sample(pid, peaks), 100);
+    const t0 = performance.now();
+    // As the client's person uploads it: the emulator fires FILE.UPLOADED at aiqc.
+    emulator.admin.uploadAs({ userId: owner.id, folderId: incoming.id, name: 'Master_2GB.mov', content: await readWhole(path) });
+    let reportName = '';
+    for (;;) {
+      const report = (await box.listAllItems(reports.id)).find((i) => i.name.startsWith('QC_Report_'));
+      const moved = (await box.listAllItems(incoming.id)).find((i) => i.type === 'folder' && i.name === '_PROCESSED');
+      const processed = moved ? (await box.listAllItems(moved.id)).length : 0;
+      if (report && processed > 0) {
+        reportName = report.name;
+        break;
+      }
+      const failed = logs.find((l) => /job failed/.test(l.msg));
+      if (failed) throw new Error(`the job failed: ${JSON.stringify(failed)}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const wall = (performance.now() - t0) / 1000;
+    sample(pid, peaks);
+    clearInterval(sampler);
+    const kb = (n: number) => `${Math.round(n / 1024)} MB`;
+    const ffmpegHwm = peaks.childHwmKb.get('ffmpeg') ?? 0;
+    console.log(`  job done in ${wall.toFixed(0)} s: ${reportName} in REPORTS, source in INCOMING/_PROCESSED`);
+    console.log(`  aiqc process peak RSS (VmHWM): ${kb(peaks.aiqcHwmKb)} (idle after start: ${kb(baseline.hwm)}) [goal < 400 MB]`);
+    for (const [name, hwm] of peaks.childHwmKb) console.log(`  ${name} peak RSS (VmHWM, highest single run): ${kb(hwm)}`);
+    console.log(`  aiqc + children, highest sampled sum of RSS: ${kb(peaks.togetherRssKb)}; aiqc peak + ffmpeg peak: ${kb(peaks.aiqcHwmKb + ffmpegHwm)} [goal < 600 MB]`);
+
+    aiqc.kill('SIGTERM');
+    await once(aiqc, 'exit');
+    aiqc = undefined;
+
+    // Today's emulator and a 2 GB upload over HTTP (upload session): RSS of this process.
+    const before = memoryOf(process.pid)!;
+    const t1 = performance.now();
+    const staging = emulator.admin.createFolder({ name: 'STAGING', ownerId: owner.id });
+    emulator.admin.collaborate({ folderId: staging.id, userId: serviceAccount.id, role: 'editor' });
+    await box.uploadFile({ folderId: staging.id, name: 'Master_2GB.mov', path });
+    const after = memoryOf(process.pid)!;
+    console.log(`  2 GB upload into the emulator over HTTP: ${((performance.now() - t1) / 1000).toFixed(0)} s; bench+emulator process RSS ${kb(before.rss)} → ${kb(after.rss)} (peak ${kb(after.hwm)}): the emulator keeps every upload in memory`);
+  } finally {
+    if (aiqc && aiqc.exitCode === null) aiqc.kill('SIGKILL');
+    await emulator.close();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();

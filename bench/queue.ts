@@ -1,0 +1,151 @@
+/**
+ * Queue bench (not a test): enqueue + claim + complete of QUEUE_BENCH_JOBS (default 10,000)
+ * no-op jobs with 1, 4 and 8 workers, on aiqc's queue (src/jobs) and on pg-boss, on the same
+ * PostgreSQL database, side by side. Each queue gets its own schema, dropped before and after.
+ *
+ * For every worker count and queue, two numbers:
+ *   - enqueue: the jobs sent one by one, 16 in flight (as webhook deliveries arrive);
+ *   - drain: W workers, each a loop that claims one job, runs a no-op and completes it, until
+ *     all are done. aiqc runs its real `Worker` (concurrency 1: it also reaps expired leases
+ *     before every claim, as in production); pg-boss runs the same loop over its public
+ *     `fetch` + `complete` (its `work()` waits a poll interval, ≥ 0.5 s, between one-job
+ *     fetches unless a burst trigger is set, which would measure the poll, not the queue).
+ * All workers live in this one Node process with one connection pool each (W + 2 connections),
+ * so on a small machine Node's own CPU is part of what is measured, alike for both.
+ *
+ * Run: npm run bench:queue   (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
+ * QUEUE_BENCH_JOBS, QUEUE_BENCH_WORKERS=1,4,8, QUEUE_BENCH_QUEUES=aiqc,pg-boss)
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import pg from 'pg';
+import { PgBoss } from 'pg-boss';
+import { z } from 'zod';
+import { openDatabase, type Db } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrations.js';
+import { defineJob, handleJob, JobQueue, Worker } from '../src/jobs/index.js';
+
+const URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const JOBS = Number(process.env.QUEUE_BENCH_JOBS ?? 10_000);
+const WORKERS = (process.env.QUEUE_BENCH_WORKERS ?? '1,4,8').split(',').map(Number);
+const QUEUES = (process.env.QUEUE_BENCH_QUEUES ?? 'aiqc,pg-boss').split(',');
+const IN_FLIGHT = 16;
+const AIQC_SCHEMA = 'bench_queue_aiqc';
+const BOSS_SCHEMA = 'bench_queue_pgboss';
+
+const noop = defineJob('bench.noop', { payload: z.object({ n: z.number() }), maxAttempts: 3 });
+
+async function dropSchemas(): Promise<void> {
+  const client = new pg.Client({ connectionString: URL });
+  await client.connect();
+  try {
+    for (const schema of [AIQC_SCHEMA, BOSS_SCHEMA]) await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Run `fn(i)` for i in [0, n) with at most `limit` calls in flight. */
+async function pooled(n: number, limit: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, n) }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+interface Timing {
+  enqueue_s: number;
+  drain_s: number;
+}
+
+async function benchAiqc(workers: number): Promise<Timing> {
+  await dropSchemas();
+  const db: Db = await openDatabase({ engine: 'postgres', connectionString: URL, searchPath: AIQC_SCHEMA, maxConnections: workers + 2 });
+  try {
+    await migrateToLatest(db);
+    const queue = new JobQueue({ db, definitions: [noop] });
+    let t0 = performance.now();
+    await pooled(JOBS, IN_FLIGHT, (n) => queue.enqueue(noop, { n }));
+    const enqueue_s = seconds(t0);
+
+    let handled = 0;
+    let allHandled!: () => void;
+    const finished = new Promise<void>((resolve) => (allHandled = resolve));
+    const handler = handleJob(noop, async () => {
+      if (++handled === JOBS) allHandled();
+      return null;
+    });
+    t0 = performance.now();
+    const pool = Array.from({ length: workers }, (_, i) => new Worker({ queue, handlers: [handler], concurrency: 1, pollMs: 50, workerId: `bench-${i}` }));
+    await Promise.all(pool.map((w) => w.start()));
+    await finished;
+    await Promise.all(pool.map((w) => w.stop()));
+    const drain_s = seconds(t0);
+    const counts = await queue.countByStatus();
+    if (counts.done !== JOBS) throw new Error(`aiqc queue: ${counts.done} of ${JOBS} jobs done (${JSON.stringify(counts)})`);
+    return { enqueue_s, drain_s };
+  } finally {
+    await db.close();
+  }
+}
+
+async function benchPgBoss(workers: number): Promise<Timing> {
+  await dropSchemas();
+  const boss = new PgBoss({ connectionString: URL, schema: BOSS_SCHEMA, max: workers + 2, supervise: false, schedule: false });
+  boss.on('error', (err) => console.error('pg-boss:', err));
+  await boss.start();
+  const pool = new pg.Pool({ connectionString: URL, max: 1 });
+  try {
+    const name = 'bench-noop';
+    await boss.createQueue(name);
+    let t0 = performance.now();
+    await pooled(JOBS, IN_FLIGHT, (n) => boss.send(name, { n }));
+    const enqueue_s = seconds(t0);
+
+    let done = 0;
+    t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        while (done < JOBS) {
+          const [job] = await boss.fetch<{ n: number }>(name);
+          if (!job) continue;
+          await boss.complete(name, job.id);
+          done++;
+        }
+      }),
+    );
+    const drain_s = seconds(t0);
+    const { rows } = await pool.query<{ n: string }>(`select count(*) as n from ${BOSS_SCHEMA}.job where state = 'completed'`);
+    if (Number(rows[0]!.n) !== JOBS) throw new Error(`pg-boss: ${rows[0]!.n} of ${JOBS} jobs completed`);
+    return { enqueue_s, drain_s };
+  } finally {
+    await pool.end();
+    await boss.stop({ graceful: false });
+  }
+}
+
+async function main(): Promise<void> {
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const client = new pg.Client({ connectionString: URL });
+  await client.connect();
+  const { rows } = await client.query<{ server_version: string }>('show server_version');
+  await client.end();
+  console.log(`Queue bench — ${JOBS} no-op jobs; PostgreSQL ${rows[0]!.server_version}; ${availableParallelism()} CPUs; load average ${load()} at start`);
+  console.log('| workers | queue | enqueue (s) | enqueue jobs/s | drain (s) | claim+complete jobs/s |');
+  console.log('| ---: | --- | ---: | ---: | ---: | ---: |');
+  for (const w of WORKERS) {
+    const contenders = [['aiqc', 'aiqc (src/jobs)', benchAiqc], ['pg-boss', 'pg-boss 12', benchPgBoss]] as const;
+    for (const [, label, bench] of contenders.filter(([id]) => QUEUES.includes(id))) {
+      const t = await bench(w);
+      console.log(`| ${w} | ${label} | ${t.enqueue_s.toFixed(1)} | ${Math.round(JOBS / t.enqueue_s)} | ${t.drain_s.toFixed(1)} | ${Math.round(JOBS / t.drain_s)} |`);
+    }
+  }
+  await dropSchemas();
+  console.log(`load average at end: ${load()}`);
+}
+
+await main();
