@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // Chromium from the OS driven by playwright-core (browsers cannot be downloaded here), and
 // axe-core evaluated in the page (through the DevTools protocol, so the console's CSP, which
 // forbids inline script, stays on).
@@ -29,10 +28,12 @@ export interface AxeViolation {
 export async function axeScan(page: Page): Promise<AxeViolation[]> {
   axeSource ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   const source = await axeSource;
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(source);
+  // The test program has no DOM types: the page's globals are described here as far as used.
+  type PageGlobals = { axe?: { run: (context: unknown, options: unknown) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: unknown[] }> }> }; document: unknown };
+  if (!(await page.evaluate(() => 'axe' in (globalThis as unknown as PageGlobals)))) await page.evaluate(source);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: unknown[] }> }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    const g = globalThis as unknown as PageGlobals;
+    const result = await g.axe!.run(g.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
   });
 }

@@ -31,14 +31,14 @@ describe('web console in Chromium', () => {
       axeResults[`${name} @${width}`] = violations;
       expect(seriousOrWorse(violations), `${name} at ${width}px: ${JSON.stringify(violations)}`).toEqual([]);
       // Nothing wider than the window (no sideways scrolling of the page itself).
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      const widest = await page.evaluate(() =>
-        [...document.querySelectorAll('body *')]
-          .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
-          .slice(0, 3)
-          .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.className}`),
+      // Evaluated as page source: the test program has no DOM types.
+      const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+      const widest = String(
+        await page.evaluate(
+          "[...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 3).map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')).join(', ')",
+        ),
       );
-      expect(overflow, `${name} at ${width}px scrolls sideways: ${widest.join(', ')}`).toBeLessThanOrEqual(1);
+      expect(overflow, `${name} at ${width}px scrolls sideways: ${widest}`).toBeLessThanOrEqual(1);
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   }
@@ -70,7 +70,7 @@ describe('web console in Chromium', () => {
     await page.goto(`${base()}/`);
     await page.waitForURL(/\/login\?next=/);
     await inspect('login');
-    for (let i = 0; i < 10 && (await page.evaluate(() => document.activeElement?.id)) !== 'email'; i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 10 && String(await page.evaluate('document.activeElement && document.activeElement.id')) !== 'email'; i++) await page.keyboard.press('Tab');
     await page.keyboard.type(ACCOUNTS.admin.email);
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
