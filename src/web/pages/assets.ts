@@ -31,6 +31,8 @@ button.secondary{background:#fff;color:var(--accent)}
 button:disabled{opacity:.6;cursor:not-allowed}
 .field{margin-bottom:14px}
 .card{border:1px solid var(--line);border-radius:8px;padding:16px;margin-bottom:16px}
+.card>h2:first-child{margin-top:0}
+caption{text-align:left;padding:4px 0}
 .narrow{max-width:26rem}
 .verdict{font-weight:700;text-transform:uppercase;font-size:14px;padding:1px 8px;border-radius:10px;border:1px solid currentColor;white-space:nowrap}
 .verdict-pass{color:var(--pass)}.verdict-warn{color:var(--warn)}.verdict-fail{color:var(--fail)}.verdict-error{color:var(--error)}.verdict-pending{color:var(--muted)}
