@@ -7,7 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listFolderHealth } from '../../src/db/box-folder-health.js';
 import { listQcRuns } from '../../src/db/qc-runs.js';
 import { writeDocxSample, writeImageSample, writePdfSample, writeVideoSample, type DemoSample } from '../../src/demo/samples.js';
+import { JobQueue } from '../../src/jobs/queue.js';
 import { Worker } from '../../src/jobs/worker.js';
+import { boxQcFileJob } from '../../src/pipeline/job-definition.js';
 import { createBoxQcFileHandler, type BoxQcResult } from '../../src/pipeline/job.js';
 import { ENGINES } from '../db/test-databases.js';
 import { boxEventBody, signedHeaders } from '../server/support.js';
@@ -220,7 +222,8 @@ describe('Box pipeline re-runs (SQLite)', () => {
       content: '<!doctype html><title>rendered by an older aiqc</title>',
     });
     const worker = new Worker({
-      queue: world.pipeline.queue,
+      // Only the Box kind: this worker runs no console uploads.
+      queue: new JobQueue({ db: world.t.db, definitions: [boxQcFileJob] }),
       handlers: [createBoxQcFileHandler({ box: () => world!.box, runtime: world.runtime, db: world.t.db, tmpRoot: world.tmpRoot })],
       pollMs: 25,
     });
