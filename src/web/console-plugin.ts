@@ -35,7 +35,6 @@ export interface ConsoleDeps {
   /** "" or e.g. "/ai_qc"; the console's routes are registered under it by the caller. */
   basePath: string;
   clock?: () => number;
-  ssePollMs?: number;
 }
 
 export function apiErrorBody(error: FastifyError | ConsoleError | Error): { status: number; body: { error: { code: string; message: string } } } {
@@ -93,7 +92,7 @@ export async function consolePlugin(scope: FastifyInstance, deps: ConsoleDeps): 
           dataDir: deps.runtime.settings.dataDir,
           maxUploadBytes: deps.settings.maxUploadBytes,
           basePath: deps.basePath,
-          ...(deps.ssePollMs ? { ssePollMs: deps.ssePollMs } : {}),
+          ...(deps.settings.ssePollMs ? { ssePollMs: deps.settings.ssePollMs } : {}),
         }),
       { prefix: '/api/v1' },
     );

@@ -105,7 +105,16 @@ export async function listRuns(db: Kysely<Database>, filter: RunFilter): Promise
 export async function getRun(db: Kysely<Database>, runId: string): Promise<RunDetail | undefined> {
   const row = await db.selectFrom('qc_runs').selectAll().where('session_id', '=', runId).executeTakeFirst();
   if (!row) return undefined;
-  return { ...toSummary(row), report: row.status === 'done' ? (JSON.parse(row.report) as unknown) : null, uploadPath: row.upload_path };
+  const run: RunDetail = { ...toSummary(row), report: row.status === 'done' ? (JSON.parse(row.report) as unknown) : null, uploadPath: row.upload_path };
+  if (run.source === 'box' && run.boxFileId === null && run.jobId !== null) run.boxFileId = await boxFileIdOfJob(db, run.jobId);
+  return run;
+}
+
+/** The pipeline saves Box runs without the file id; its job's payload names it (for the link to Box). */
+async function boxFileIdOfJob(db: Kysely<Database>, jobId: number): Promise<string | null> {
+  const job = await db.selectFrom('jobs').select('payload').where('id', '=', jobId).executeTakeFirst();
+  const fileId = job ? (JSON.parse(job.payload) as { file_id?: unknown }).file_id : undefined;
+  return typeof fileId === 'string' ? fileId : null;
 }
 
 export interface NewUploadRun {

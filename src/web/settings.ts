@@ -6,6 +6,11 @@ export interface ConsoleSettings {
   maxUploadBytes: number;
   /** Sign-in attempts allowed per client IP per minute (default 10). */
   loginAttemptsPerMinute?: number;
+  /**
+   * How often an SSE stream also re-reads its run (default 1 s): it follows a worker whose
+   * events cannot reach this process (a separate SQLite worker process).
+   */
+  ssePollMs?: number;
 }
 
 export const DEFAULT_MAX_UPLOAD_MB = 500;

@@ -48,7 +48,9 @@ export async function runUploadQc(payload: UploadQcPayload, ctx: JobContext, dep
       throw new PermanentJobError(`Profile "${payload.profile_id}" no longer exists; upload the file again with another profile.`, { code: 'profile_missing' });
     }
     const client = payload.client_id ? deps.runtime.clients.get(payload.client_id) : undefined;
-    const progressWrites: Promise<unknown>[] = [];
+    // One write after another: concurrent writes could land (and notify) out of order, leaving
+    // an older check as the run's progress and watchers seeing 5, 6, 4.
+    let progressWrites: Promise<void> = Promise.resolve();
     const report = await deps.runtime.run({
       path: payload.path,
       name: payload.name,
@@ -59,14 +61,17 @@ export async function runUploadQc(payload: UploadQcPayload, ctx: JobContext, dep
       onProgress: (event) => {
         if (event.type !== 'check-start') return;
         const progress = { i: event.index, n: event.total, check_id: event.check_id };
-        progressWrites.push(
-          setRunProgress(deps.db.kysely, payload.run_id, progress).then(() => deps.events.publish({ type: 'progress', run_id: payload.run_id, ...progress })).catch((error: unknown) => {
+        progressWrites = progressWrites
+          .then(async () => {
+            await setRunProgress(deps.db.kysely, payload.run_id, progress);
+            await deps.events.publish({ type: 'progress', run_id: payload.run_id, ...progress });
+          })
+          .catch((error: unknown) => {
             ctx.logger.warn({ err: (error as Error).message }, 'could not record run progress');
-          }),
-        );
+          });
       },
     });
-    await Promise.all(progressWrites);
+    await progressWrites;
     await ctx.checkpoint({ done: true }, (trx) =>
       completeRun(trx, payload.run_id, { report, score: report.score, verdict: report.verdict, assetKind: report.asset.kind, sha256: report.asset.sha256 ?? null }),
     );

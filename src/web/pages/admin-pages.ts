@@ -13,6 +13,13 @@ function webhookState(folder: ClientView['folders'][number]) {
   return html`<span class="muted">no delivery yet</span>`;
 }
 
+/** The file a job is about (Box and upload payloads both name it), for people scanning the list. */
+function fileOf(payload: unknown): string {
+  const p = (payload ?? {}) as { file_name?: unknown; name?: unknown; client_id?: unknown };
+  const name = typeof p.file_name === 'string' ? p.file_name : typeof p.name === 'string' ? p.name : '–';
+  return typeof p.client_id === 'string' ? `${name} (${p.client_id})` : name;
+}
+
 export async function adminPages(scope: FastifyInstance, deps: PagesDeps, h: PageHelpers): Promise<void> {
   const b = deps.basePath;
   const notice = (request: FastifyRequest) => {
@@ -120,10 +127,10 @@ ${v.folders.map(
 <form method="get" action="${b}/jobs" class="filters"><div><label for="job-status">Status</label><select id="job-status" name="status"><option value="">Any status</option>${JOB_STATUSES.map(
           (s) => html`<option value="${s}"${status === s ? html` selected` : ''}>${s}</option>`,
         )}</select></div><button type="submit">Filter</button></form>
-<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Job</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Updated</th><th scope="col">Last error and fix</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
-${jobs.length === 0 ? html`<tr><td colspan="7" class="muted">No jobs.</td></tr>` : ''}
+<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Job</th><th scope="col">Kind</th><th scope="col">File</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Updated</th><th scope="col">Last error and fix</th><th scope="col"><span class="muted">Action</span></th></tr></thead><tbody>
+${jobs.length === 0 ? html`<tr><td colspan="8" class="muted">No jobs.</td></tr>` : ''}
 ${jobs.map(
-  (j) => html`<tr><td data-label="Job">${j.id}</td><td data-label="Kind">${j.kind}</td><td data-label="Status">${j.status}</td><td data-label="Attempts">${j.attempts}/${j.maxAttempts}</td><td data-label="Updated">${when(j.updatedAt)}</td>
+  (j) => html`<tr><td data-label="Job">${j.id}</td><td data-label="Kind">${j.kind}</td><td data-label="File">${fileOf(j.payload)}</td><td data-label="Status">${j.status}</td><td data-label="Attempts">${j.attempts}/${j.maxAttempts}</td><td data-label="Updated">${when(j.updatedAt)}</td>
 <td data-label="Last error">${j.lastError ?? html`<span class="muted">–</span>`}</td>
 <td data-label="Action">${j.status === 'dead' ? html`<form method="post" action="${b}/jobs/${j.id}/retry"><button type="submit" aria-label="Retry job ${j.id}">Retry</button></form>` : ''}</td></tr>`,
 )}</tbody></table></div>`,

@@ -16,10 +16,10 @@ header.top nav ul{display:flex;flex-wrap:wrap;gap:4px 14px;list-style:none;margi
 header.top nav a[aria-current=page]{font-weight:700;text-decoration:none;color:var(--fg);border-bottom:3px solid var(--accent)}
 header.top .who{margin-left:auto;display:flex;align-items:center;gap:8px;color:var(--muted);font-size:14px}
 main{max-width:1200px;margin:0 auto;padding:16px}
-h1{font-size:1.6rem;margin:.2em 0 .6em}
+h1{font-size:1.6rem;margin:.2em 0 .6em;overflow-wrap:anywhere}
 h2{font-size:1.2rem;margin:1.4em 0 .5em}
 table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
 th{font-size:14px;color:var(--muted)}
 .table-wrap{overflow-x:auto}
 form.inline{display:inline}
@@ -31,6 +31,8 @@ button.secondary{background:#fff;color:var(--accent)}
 button:disabled{opacity:.6;cursor:not-allowed}
 .field{margin-bottom:14px}
 .card{border:1px solid var(--line);border-radius:8px;padding:16px;margin-bottom:16px}
+.card>h2:first-child{margin-top:0}
+caption{text-align:left;padding:4px 0}
 .narrow{max-width:26rem}
 .verdict{font-weight:700;text-transform:uppercase;font-size:14px;padding:1px 8px;border-radius:10px;border:1px solid currentColor;white-space:nowrap}
 .verdict-pass{color:var(--pass)}.verdict-warn{color:var(--warn)}.verdict-fail{color:var(--fail)}.verdict-error{color:var(--error)}.verdict-pending{color:var(--muted)}

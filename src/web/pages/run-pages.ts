@@ -43,7 +43,7 @@ export function runsPage(
   <button type="submit">Filter</button>
 </form>
 <div class="table-wrap"><table class="stack">
-<caption class="muted" style="text-align:left">Every QC run, from Box or an upload, newest first; updates live.</caption>
+<caption class="muted">Every QC run, from Box or an upload, newest first; updates live.</caption>
 <thead><tr><th scope="col">File</th><th scope="col">Client</th><th scope="col">Profile</th><th scope="col">Score</th><th scope="col">Verdict</th><th scope="col">When</th><th scope="col">Source</th></tr></thead>
 <tbody id="runs-body">${runsTableBody(b, page.runs)}</tbody>
 </table></div>

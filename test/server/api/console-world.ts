@@ -40,7 +40,14 @@ export interface ConsoleWorld {
   close(): Promise<void>;
 }
 
-export async function startConsoleWorld(options: { engine: Engine; basePath?: string; maxUploadBytes?: number; loginRateLimit?: number }): Promise<ConsoleWorld> {
+export async function startConsoleWorld(options: {
+  engine: Engine;
+  basePath?: string;
+  maxUploadBytes?: number;
+  loginRateLimit?: number;
+  runWorker?: boolean;
+  ssePollMs?: number;
+}): Promise<ConsoleWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'aiqc-console-'));
   const configDir = join(dir, 'config');
   const dataDir = join(dir, 'data');
@@ -83,7 +90,12 @@ export async function startConsoleWorld(options: { engine: Engine; basePath?: st
     tmpRoot: dir,
     pollMs: 25,
     backoff: { baseMs: 20, maxMs: 50 },
-    console: { maxUploadBytes: options.maxUploadBytes ?? 20 * 1024 * 1024, ...(options.loginRateLimit ? { loginAttemptsPerMinute: options.loginRateLimit } : {}) },
+    console: {
+      maxUploadBytes: options.maxUploadBytes ?? 20 * 1024 * 1024,
+      ...(options.loginRateLimit ? { loginAttemptsPerMinute: options.loginRateLimit } : {}),
+      ...(options.ssePollMs ? { ssePollMs: options.ssePollMs } : {}),
+    },
+    runWorker: options.runWorker ?? true,
   });
   // Cheap scrypt parameters for speed; verification reads them from the hash.
   const passwordHash = await hashPassword(PASSWORD, { N: 2 ** 10, r: 8, p: 1 });
