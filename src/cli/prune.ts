@@ -52,7 +52,7 @@ export function registerPruneCommand(program: Command, deps: PruneCommandDeps): 
         const now = (deps.clock ?? Date.now)();
         const cutoff = now - ageMs;
         const dryRun = options.dryRun === true;
-        const verb = dryRun ? 'would' : 'did';
+        const deleteVerb = dryRun ? 'would delete' : 'deleted';
         const clients = await deps.loadClients();
         let selected: ClientConfig[] = clients.clients;
         if (options.client !== undefined) {
@@ -68,12 +68,12 @@ export function registerPruneCommand(program: Command, deps: PruneCommandDeps): 
         // 2. Local records and uploads.
         const client = options.client !== undefined ? { id: selected[0]!.id, incomingFolderIds: selected[0]!.folders.map((f) => f.incoming_folder_id) } : undefined;
         const local = await deps.withDb((db) => pruneLocalRecords(db.kysely, { cutoff, dryRun, ...(client ? { client } : {}) }));
-        deps.out(`local: ${verb} delete ${local.qcRuns} QC runs and ${local.deliveries} webhook delivery records`);
+        deps.out(`local: ${deleteVerb} ${local.qcRuns} QC runs and ${local.deliveries} webhook delivery records`);
         if (client) {
           deps.out('uploads: left alone (uploads are not kept per client; run without --client to prune them)');
         } else {
           const uploads = await pruneUploads(deps.uploadsDir, { cutoff, dryRun });
-          deps.out(`uploads: ${verb} delete ${uploads.files} files (${(uploads.bytes / 1e6).toFixed(1)} MB) under ${deps.uploadsDir}`);
+          deps.out(`uploads: ${deleteVerb} ${uploads.files} files (${(uploads.bytes / 1e6).toFixed(1)} MB) under ${deps.uploadsDir}`);
         }
         if (boxFailed) deps.setExitCode(EXIT_QC_FAILED);
       }),

@@ -126,8 +126,8 @@ describe('aiqc prune on the Box emulator', () => {
   it('the real run trashes exactly the old reports and keeps new ones and a person\'s own file', async () => {
     const result = await prune('--older-than', '90d');
     expect(result.out).toContain(`REPORTS ${seed.reports.id} (diageo): moved ${OLD_REPORTS} reports to Box's trash`);
-    expect(result.out).toContain('local: did delete 1 QC runs and 1 webhook delivery records');
-    expect(result.out).toContain('uploads: did delete 1 files');
+    expect(result.out).toContain('local: deleted 1 QC runs and 1 webhook delivery records');
+    expect(result.out).toContain('uploads: deleted 1 files');
     expect(result.exitCode).toBe(0);
     const left = await reportNames();
     expect(left).toHaveLength(NEW_REPORTS + 1);
@@ -139,7 +139,7 @@ describe('aiqc prune on the Box emulator', () => {
     // A second run finds nothing left to do.
     const again = await prune('--older-than', '90d');
     expect(again.out).toContain('moved 0 reports');
-    expect(again.out).toContain('local: did delete 0 QC runs and 0 webhook delivery records');
+    expect(again.out).toContain('local: deleted 0 QC runs and 0 webhook delivery records');
   });
 
   it('refuses a duration it cannot read and an unknown client, naming the fix', async () => {
