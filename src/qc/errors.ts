@@ -19,12 +19,14 @@ export class AiqcError extends Error {
 
 /** An external tool (ffmpeg, tesseract…) is not installed: checks needing it are `skipped`. */
 export class ToolMissingError extends AiqcError {
-  constructor(
-    readonly tool: string,
-    readonly installHint: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly tool: string;
+  readonly installHint: string;
+  // Fields written out (no parameter properties): test fixtures run this file with Node's
+  // type stripping, which does not support them.
+  constructor(tool: string, installHint: string, options?: { cause?: unknown }) {
     super('tool_missing', `${tool} is not available: ${installHint}`, { ...options, fix: installHint });
+    this.tool = tool;
+    this.installHint = installHint;
   }
 }
 
