@@ -1,11 +1,10 @@
 /** `90d`, `12h`, `2w`, `30m` → milliseconds, for retention and alert thresholds given on the command line. */
+import { AiqcError } from '../qc/errors.js';
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
 
-export class DurationError extends Error {
-  readonly code = 'ops_duration';
+export class DurationError extends AiqcError {
   constructor(message: string) {
-    super(message);
-    this.name = 'DurationError';
+    super('ops_duration', message);
   }
 }
 

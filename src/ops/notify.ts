@@ -4,15 +4,14 @@
  * connector and Workflows "post to a channel when a webhook request is received"). The URL is a
  * secret (it carries the channel's token), so only its host is ever logged.
  */
+import { AiqcError } from '../qc/errors.js';
 export interface NotifySettings {
   url: URL;
 }
 
-export class NotifySettingsError extends Error {
-  readonly code = 'notify_settings';
+export class NotifySettingsError extends AiqcError {
   constructor(message: string) {
-    super(message);
-    this.name = 'NotifySettingsError';
+    super('notify_settings', message);
   }
 }
 

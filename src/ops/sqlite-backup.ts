@@ -3,16 +3,15 @@
  * `backup()`) while aiqc serve and its workers keep writing; the copy is a consistent snapshot. Written beside the target and renamed into place, so a
  * crash never leaves a half-written file under the name asked for.
  */
+import { AiqcError } from '../qc/errors.js';
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 
-export class BackupError extends Error {
-  readonly code = 'ops_backup';
+export class BackupError extends AiqcError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'BackupError';
+    super('ops_backup', message, options);
   }
 }
 
