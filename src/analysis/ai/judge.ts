@@ -66,7 +66,7 @@ const SYSTEM = [
 
 /** A pass must say what was seen; a bare "pass" is not evidence (and is what injected text asks for). */
 export function withEvidenceRule(verdict: AiVerdict): AiVerdict {
-  if (verdict.status !== 'pass' || verdict.explanation.trim().split(/\s+/).length >= 4) return verdict;
+  if (verdict.status !== 'pass' || verdict.explanation.trim().split(/\s+/).length >= 3) return verdict;
   return { ...verdict, status: 'warn', explanation: `the model answered pass without saying what it saw ("${verdict.explanation.trim()}"): check by eye` };
 }
 

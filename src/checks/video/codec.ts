@@ -10,6 +10,9 @@ const CODEC_ALIASES: Record<string, string> = {
 };
 export const normaliseCodec = (c: string) => CODEC_ALIASES[c.toLowerCase()] ?? c.toLowerCase();
 
+/** Formats that are video containers even when the sniff classed the file as audio by its tracks. */
+const VIDEO_CONTAINERS = new Set(['mp4', 'mov', 'm4v', 'webm', 'mkv', '3gp', '3g2']);
+
 export const videoCodec = defineCheck({
   id: 'video.codec',
   name: 'Video codec',
@@ -20,8 +23,11 @@ export const videoCodec = defineCheck({
     allowed: z.array(z.string().min(1)).min(1).transform((a) => a.map(normaliseCodec)).meta({ description: 'e.g. ["h264", "hevc"]' }),
     profiles: z.array(z.string().min(1)).min(1).optional().meta({ description: 'e.g. ["High", "Main"] (case-insensitive)' }),
   }),
-  async run({ params, analyses }) {
+  async run({ params, analyses, asset }) {
     const v = (await analyses.get(avProbe)).details.video;
+    // An audio file (WAV, MP3, M4A) is simply not judged here; a video container (MP4, WebM…)
+    // that holds sound alone was delivered as a video and has no picture.
+    if (!v && !VIDEO_CONTAINERS.has(asset.sniff.format)) return { status: 'skipped', message: 'applies to video files; this is an audio file' };
     if (!v) {
       return {
         status: 'fail',
