@@ -154,7 +154,7 @@ ${jobs.map(
         'Profiles',
         html`<h1>Profiles</h1><p class="muted">${profiles.length} profiles. Each runs these checks; severity says whether a failure fails the file or warns.</p>
 ${profiles.map(
-  (p) => html`<details class="card"><summary><strong>${p.name}</strong> <code>${p.id}</code> <span class="muted">· ${p.applies_to.join(', ')} · ${p.checks.length} checks</span></summary>
+  (p) => html`<details class="card"><summary><strong>${p.name}</strong> <code>${p.id}</code> <span class="muted">· ${p.applies_to.join(', ')} · ${p.checks.length} ${p.checks.length === 1 ? 'check' : 'checks'}</span></summary>
 ${p.description ? html`<p>${p.description}</p>` : ''}<p class="muted">Source: ${p.source}</p>
 <ul>${p.checks.map((c) => html`<li>${c.name} <code>${c.id}</code> <span class="muted">(${c.severity})</span></li>`)}</ul></details>`,
 )}`,
