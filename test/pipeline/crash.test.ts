@@ -106,7 +106,8 @@ describe.each(ENGINES)('kill -9 of an aiqc worker mid-job on %s', (engine) => {
 
     // Let the hung upload from the killed worker play out before counting.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, uploadStartedAt + 3_500 - Date.now())));
-    expect(world.itemsIn(world.reports.id).map((i) => i.name)).toEqual([`QC_Report_${result.session_id}_${asset.name}.html`]);
+    // One report: the HTML and (the worker finds Chromium on PATH) its PDF rendition, once each.
+    expect(world.itemsIn(world.reports.id).map((i) => i.name).sort()).toEqual([`QC_Report_${result.session_id}_${asset.name}.html`, `QC_Report_${result.session_id}_${asset.name}.pdf`]);
     expect(world.itemsIn(world.processedFolder()!.id)).toEqual([{ type: 'file', id: file.id, name: `${result.session_id}_${asset.name}` }]);
     expect(world.itemsIn(world.incoming.id).filter((i) => i.type === 'file')).toEqual([]);
     const runs = await world.t.db.kysely.selectFrom('qc_runs').select('session_id').execute();
