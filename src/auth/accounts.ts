@@ -3,6 +3,7 @@
  * server-side sessions (revocable: delete the row) and API tokens for scripts. Only hashes of
  * session and token secrets are stored.
  */
+import { AiqcError } from '../qc/errors.js';
 import type { Kysely } from 'kysely';
 import type { Database, UserRole } from '../db/schema.js';
 import { API_TOKEN_PREFIX, newSecret, secretHash } from './secrets.js';
@@ -26,12 +27,9 @@ export interface UserSummary {
   createdAt: number;
 }
 
-export class AccountError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'AccountError';
-    this.code = code;
+export class AccountError extends AiqcError {
+  constructor(code: 'invalid_email' | 'user_exists' | 'user_not_found', message: string) {
+    super(code, message);
   }
 }
 

@@ -6,7 +6,7 @@ import { stopOnSignals } from '../jobs/shutdown.js';
 import { UsageError } from './errors.js';
 import { startPipelineFromEnv, type PipelineRole } from '../pipeline/service.js';
 
-const CONFIG_ERROR_CODES = new Set(['db_config', 'notify_settings']);
+const CONFIG_ERROR_CODES = new Set(['db_config', 'notify_settings', 'serve_config']);
 
 export interface ServeCommandDeps {
   env: Record<string, string | undefined>;

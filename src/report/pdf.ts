@@ -17,10 +17,6 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 
-export class PdfRendererMissingError extends Error {
-  override name = 'PdfRendererMissingError';
-}
-
 async function executable(path: string): Promise<boolean> {
   return access(path, constants.X_OK).then(
     () => true,

@@ -1,12 +1,11 @@
+import { AiqcError } from '../qc/errors.js';
+
 /** An answer the API gives as `{error: {code, message}}` with this status; pages show the message. */
-export class ConsoleError extends Error {
+export class ConsoleError extends AiqcError {
   readonly statusCode: number;
-  readonly code: string;
   constructor(statusCode: 400 | 401 | 403 | 404 | 409 | 413 | 422, code: string, message: string) {
-    super(message);
-    this.name = 'ConsoleError';
+    super(code, message);
     this.statusCode = statusCode;
-    this.code = code;
   }
 }
 

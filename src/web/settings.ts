@@ -1,3 +1,4 @@
+import { AiqcError } from '../qc/errors.js';
 import { z } from 'zod';
 
 /** The console's settings from the environment (validated once; errors name the variable and the fix). */
@@ -15,11 +16,9 @@ export interface ConsoleSettings {
 
 export const DEFAULT_MAX_UPLOAD_MB = 500;
 
-export class ConsoleSettingsError extends Error {
-  readonly code = 'serve_config';
+export class ConsoleSettingsError extends AiqcError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ConsoleSettingsError';
+    super('serve_config', message);
   }
 }
 

@@ -160,7 +160,9 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       await pipeline.stop().catch(() => {});
       await t.cleanup();
       await seed.close();
-      await rm(configDir, { recursive: true, force: true });
+      // A SIGKILLed worker's Chromium (the PDF renderer) outlives it for a moment and may still be
+      // writing its profile under the temp root: retry the removal while it exits.
+      await rm(configDir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
   return world;

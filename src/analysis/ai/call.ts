@@ -5,7 +5,7 @@
  */
 import { APICallError, generateText, JSONParseError, NoObjectGeneratedError, NoOutputGeneratedError, Output, RetryError, TypeValidationError, type LanguageModel } from 'ai';
 import { ZodError } from 'zod';
-import { AiAnswerError, type AiUsage } from './judge.js';
+import { AiAnswerError, type AiUsage } from './answer.js';
 import type { AiSettings } from './settings.js';
 import { aiVerdictSchema, type AiVerdict } from './verdict.js';
 import type { ModelImage } from './visual.js';

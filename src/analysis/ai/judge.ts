@@ -4,13 +4,16 @@
  * it. Answers are cached on disk by (asset sha256, check config, model).
  */
 import type { LanguageModel } from 'ai';
-import { AiqcError, NotApplicableError } from '../../qc/errors.js';
+import { NotApplicableError } from '../../qc/errors.js';
+import { AiAnswerError, type AiUsage } from './answer.js';
 import type { Analysis, AnalysisContext } from '../../qc/types.js';
 import { AiCache, cacheKey, type CacheEntry } from './cache.js';
 import { languageModelFor, modelLabel } from './provider.js';
 import { aiConfigOf, type AiSettings } from './settings.js';
 import type { AiVerdict } from './verdict.js';
 import { visualSourceFor, type ModelImage } from './visual.js';
+
+export { AiAnswerError, type AiUsage };
 
 export interface AiQuestion {
   /** The asking check's id, part of the cache key. */
@@ -20,12 +23,6 @@ export interface AiQuestion {
   /** What the model is asked to judge, in words. */
   instructions: string;
   signal: AbortSignal;
-}
-
-export interface AiUsage {
-  input_tokens?: number;
-  output_tokens?: number;
-  total_tokens?: number;
 }
 
 export interface AiAnswer {
@@ -42,13 +39,6 @@ export interface AiAnswer {
 export interface AiJudge {
   model: string;
   ask(question: AiQuestion): Promise<AiAnswer>;
-}
-
-/** The model could not give a usable answer; the message says why, for the report. */
-export class AiAnswerError extends AiqcError {
-  constructor(code: 'ai_bad_answer' | 'ai_timeout' | 'ai_call_failed', message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
 }
 
 const SYSTEM = [

@@ -3,6 +3,7 @@
  * Type-only apart from the error class, so checks and the probe name them without loading
  * pdf-lib.
  */
+import { AiqcError } from '../../qc/errors.js';
 import type { ColorUse, ContentLimits, PlacedImage } from './content.js';
 
 /** A rectangle in PDF points (1/72 in), normalised so x0 < x1 and y0 < y1. */
@@ -104,4 +105,9 @@ export interface StructureOptions {
 }
 
 /** The objects do not hold together well enough to read the structure (message in words). */
-export class PdfStructureError extends Error {}
+/** The PDF's structure cannot be read (objects or page tree): the asset is unreadable. */
+export class PdfStructureError extends AiqcError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('pdf_structure', message, options);
+  }
+}

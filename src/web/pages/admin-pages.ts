@@ -4,7 +4,7 @@ import { JOB_STATUSES, type JobStatus } from '../../db/schema.js';
 import type { ClientView } from '../console-service.js';
 import { html } from '../html.js';
 import { layout, when } from './layout.js';
-import type { PageHelpers, PagesDeps } from './routes.js';
+import type { PageHelpers, PagesDeps } from './page-helpers.js';
 
 function webhookState(folder: ClientView['folders'][number]) {
   const health = folder.health;

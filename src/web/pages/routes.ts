@@ -3,57 +3,26 @@
  * the same ConsoleService as the API, so everything works without script; console.js adds live
  * progress on /check and the run page, and refreshes the runs table.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createSession, findUserForLogin, revokeSession, SESSION_TTL_MS, type Principal } from '../../auth/accounts.js';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { createSession, findUserForLogin, revokeSession, SESSION_TTL_MS } from '../../auth/accounts.js';
 import { dummyPasswordHash, verifyPassword } from '../../auth/passwords.js';
-import type { Db } from '../../db/database.js';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../../server/api/principal.js';
-import type { ConsoleService } from '../console-service.js';
-import { ConsoleError, notSignedIn } from '../errors.js';
+import { ConsoleError } from '../errors.js';
 import { html } from '../html.js';
 import { receiveUpload } from '../upload-receive.js';
 import { adminPages } from './admin-pages.js';
+import { pageHelpers, type PagesDeps } from './page-helpers.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
-import { layout, PAGE_CSP, type PageContext } from './layout.js';
+import { layout } from './layout.js';
 import { checkPage, runPage, runsPage, runsTableBody } from './run-pages.js';
-
-export interface PagesDeps {
-  db: Db;
-  service: ConsoleService;
-  basePath: string;
-  dataDir: string;
-  maxUploadBytes: number;
-  loginRateLimit: number;
-  clock: () => number;
-}
-
-export type PageHelpers = ReturnType<typeof pageHelpers>;
-
-function pageHelpers(deps: PagesDeps) {
-  const b = deps.basePath;
-  return {
-    ctx(request: FastifyRequest, current?: PageContext['current']): PageContext {
-      return { basePath: b, principal: request.principal, ...(current ? { current } : {}) };
-    },
-    principal(request: FastifyRequest): Principal {
-      if (!request.principal) throw notSignedIn();
-      return request.principal;
-    },
-    send(reply: FastifyReply, page: string, status = 200) {
-      return reply.code(status).header('content-security-policy', PAGE_CSP).header('x-content-type-options', 'nosniff').header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page);
-    },
-    /** POST-redirect-GET with a one-line notice in the query. */
-    redirect(reply: FastifyReply, path: string) {
-      return reply.code(303).header('location', `${b}${path}`).send();
-    },
-  };
-}
 
 /** A path inside the console to return to after signing in (never another site). */
 function safeNext(next: unknown, basePath: string): string {
   if (typeof next !== 'string' || !next.startsWith(`${basePath}/`) || next.startsWith('//') || next.includes('\\')) return `${basePath}/`;
   return next;
 }
+
+export type { PageHelpers, PagesDeps } from './page-helpers.js';
 
 export async function consolePages(scope: FastifyInstance, deps: PagesDeps): Promise<void> {
   const b = deps.basePath;
