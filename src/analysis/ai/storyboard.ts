@@ -16,7 +16,8 @@ export interface StoryboardOptions {
   columns?: number;
 }
 
-export function timecode(seconds: number): string {
+/** mm:ss.s, as the model reads a keyframe's time (the report's own m:ss.cc is report/units.ts' timecode). */
+export function storyboardTimecode(seconds: number): string {
   const m = Math.floor(seconds / 60);
   const s = seconds - m * 60;
   return `${String(m).padStart(2, '0')}:${s.toFixed(1).padStart(4, '0')}`;
@@ -37,7 +38,7 @@ export async function composeStoryboard(frames: readonly Keyframe[], opts: Story
     frames.map(async (f, i) => {
       const stamp = Buffer.from(
         `<svg xmlns="http://www.w3.org/2000/svg" width="${tileW}" height="${tileH}"><rect x="0" y="0" width="${label * 5}" height="${Math.round(label * 1.5)}" fill="#000" fill-opacity="0.7"/>` +
-          `<text x="${label * 0.3}" y="${label * 1.1}" font-family="DejaVu Sans Mono, monospace" font-size="${label}" fill="#fff">${timecode(f.time_s)}</text></svg>`,
+          `<text x="${label * 0.3}" y="${label * 1.1}" font-family="DejaVu Sans Mono, monospace" font-size="${label}" fill="#fff">${storyboardTimecode(f.time_s)}</text></svg>`,
       );
       const input = await sharp(f.image).resize(tileW, tileH, { fit: 'contain', background: '#000' }).composite([{ input: stamp, top: 0, left: 0 }]).png().toBuffer();
       return { input, left: gap + (i % columns) * (tileW + gap), top: gap + Math.floor(i / columns) * (tileH + gap) };

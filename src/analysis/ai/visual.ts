@@ -10,7 +10,7 @@ import { renderPageJpeg } from '../pdf/document.js';
 import { videoKeyframes } from '../text/keyframes.js';
 import { NotApplicableError } from '../../qc/errors.js';
 import type { AnalysisContext, AssetKind } from '../../qc/types.js';
-import { composeStoryboard, timecode, type Keyframe } from './storyboard.js';
+import { composeStoryboard, storyboardTimecode, type Keyframe } from './storyboard.js';
 
 export interface ModelImage {
   data: Buffer;
@@ -44,7 +44,7 @@ export function createVideoVisual(keyframes: (ctx: AnalysisContext) => Promise<K
     const frames = await keyframes(ctx);
     if (frames.length === 0) throw new NotApplicableError('the video has no keyframes to show the model');
     const board = await composeStoryboard(frames, { width: maxPx });
-    const times = frames.map((f) => timecode(f.time_s)).join(', ');
+    const times = frames.map((f) => storyboardTimecode(f.time_s)).join(', ');
     return [{ data: board.jpeg, mediaType: 'image/jpeg', caption: `a storyboard of ${frames.length} scene keyframes of the video, left to right, top to bottom, each stamped with its time (${times})`, width: board.width, height: board.height }];
   };
 }

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { expect, test } from 'vitest';
-import { composeStoryboard, timecode } from '../../../src/analysis/ai/storyboard.js';
+import { composeStoryboard, storyboardTimecode } from '../../../src/analysis/ai/storyboard.js';
 
 const frame = (r: number, g: number, b: number) => sharp({ create: { width: 320, height: 180, channels: 3, background: { r, g, b } } }).png().toBuffer();
 
@@ -26,5 +26,5 @@ test('keyframes are tiled in reading order at the frames’ aspect ratio, within
 });
 
 test('timecodes read as mm:ss.s', () => {
-  expect([timecode(0), timecode(7.25), timecode(83.5)]).toEqual(['00:00.0', '00:07.3', '01:23.5']);
+  expect([storyboardTimecode(0), storyboardTimecode(7.25), storyboardTimecode(83.5)]).toEqual(['00:00.0', '00:07.3', '01:23.5']);
 });
