@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BoxClient as SdkBoxClient } from 'box-node-sdk';
 import { BaseUrls, NetworkSession } from 'box-node-sdk/networking';
-import type { FileFull, FolderFull, Item, UploadPart, Webhook, WebhookMini } from 'box-node-sdk/schemas';
+import type { FolderFull, UploadPart } from 'box-node-sdk/schemas';
 import { deserializeFiles } from 'box-node-sdk/schemas';
 import type { SharedTokenAuth } from './auth.js';
 import { createSharedAuth } from './auth.js';
@@ -23,60 +23,10 @@ import { AiqcRetryStrategy, DEFAULT_RETRY_POLICY, retryDelayMs } from './retry.j
 import type { BoxSettings } from './settings.js';
 import { boxSettingsFromEnv } from './settings.js';
 import { fileContent, postMultipartStreamed, sha1OfFile } from './streaming-upload.js';
+import type { BoxFileInfo, BoxFolderInfo, BoxItem, BoxUser, BoxWebhook } from './types.js';
+import { fileInfo, itemOf, pathOf, webhookOf } from './types.js';
 
-export interface BoxUser {
-  id: string;
-  name: string;
-  login: string;
-}
-
-export interface BoxPathEntry {
-  id: string;
-  name: string;
-}
-
-export interface BoxFileInfo {
-  id: string;
-  name: string;
-  size: number;
-  sha1?: string;
-  /** Id of the current version: (file id, version id) identifies one upload. */
-  versionId?: string;
-  parentId?: string;
-  modifiedAt?: string;
-  /** Ancestors from "All Files" down to the parent, as the service account sees them. */
-  path: BoxPathEntry[];
-}
-
-export interface BoxFolderInfo {
-  id: string;
-  name: string;
-  parentId?: string;
-  path: BoxPathEntry[];
-  /** The service account may upload and create sub-folders here (editor or better). */
-  canUpload: boolean;
-  canDownload: boolean;
-}
-
-export interface BoxItem {
-  type: 'file' | 'folder' | 'web_link';
-  id: string;
-  name: string;
-  size?: number;
-  sha1?: string;
-  versionId?: string;
-  modifiedAt?: string;
-}
-
-export interface BoxWebhook {
-  id: string;
-  targetId: string;
-  targetType: 'file' | 'folder';
-  /** Present on webhooks read one by one; Box's list answers only id and target. */
-  address?: string;
-  triggers?: string[];
-  createdAt?: string;
-}
+export type { BoxFileInfo, BoxFolderInfo, BoxItem, BoxPathEntry, BoxUser, BoxWebhook } from './types.js';
 
 export interface BoxClientDeps {
   settings: BoxSettings;
@@ -98,38 +48,6 @@ export interface BoxClientDeps {
 
 export const CHUNKED_UPLOAD_THRESHOLD_BYTES = 50 * 1024 * 1024;
 const ITEM_FIELDS = ['type', 'id', 'name', 'size', 'sha1', 'file_version', 'modified_at'];
-
-const pathOf = (collection: { entries?: ReadonlyArray<{ id: string; name?: string }> } | undefined): BoxPathEntry[] =>
-  (collection?.entries ?? []).map((e) => ({ id: e.id, name: e.name ?? '' }));
-
-function fileInfo(file: FileFull): BoxFileInfo {
-  const info: BoxFileInfo = { id: file.id, name: file.name ?? '', size: file.size ?? 0, path: pathOf(file.pathCollection) };
-  if (file.sha1) info.sha1 = file.sha1;
-  if (file.fileVersion?.id) info.versionId = file.fileVersion.id;
-  if (file.parent?.id) info.parentId = file.parent.id;
-  if (file.modifiedAt) info.modifiedAt = file.modifiedAt.value.toISOString();
-  return info;
-}
-
-function itemOf(item: Item): BoxItem {
-  const out: BoxItem = { type: item.type as BoxItem['type'], id: item.id, name: ('name' in item ? item.name : undefined) ?? '' };
-  if (item.type === 'file') {
-    const file = item as FileFull;
-    if (file.size !== undefined) out.size = file.size;
-    if (file.sha1) out.sha1 = file.sha1;
-    if (file.fileVersion?.id) out.versionId = file.fileVersion.id;
-    if (file.modifiedAt) out.modifiedAt = file.modifiedAt.value.toISOString();
-  }
-  return out;
-}
-
-function webhookOf(webhook: Webhook | WebhookMini): BoxWebhook {
-  const out: BoxWebhook = { id: webhook.id ?? '', targetId: webhook.target?.id ?? '', targetType: (webhook.target?.type ?? 'folder') as 'file' | 'folder' };
-  if ('address' in webhook && webhook.address) out.address = webhook.address;
-  if ('triggers' in webhook && webhook.triggers) out.triggers = [...webhook.triggers];
-  if ('createdAt' in webhook && webhook.createdAt) out.createdAt = webhook.createdAt.value.toISOString();
-  return out;
-}
 
 /** Id of the conflicting file when it has exactly this content. */
 function sameContentConflict(error: BoxApiError, sha1: string): string | undefined {

@@ -1,3 +1,4 @@
+import { AiqcError } from '../qc/errors.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
@@ -210,7 +211,12 @@ export async function webhookRoute(app: FastifyInstance, deps: WebhookRouteDeps)
 }
 
 /** Thrown inside the transaction to roll it back when the payload id was already recorded. */
-class RepeatedDelivery extends Error {}
+/** Thrown inside the ingest transaction to roll it back when Box re-sends a payload already stored. */
+class RepeatedDelivery extends AiqcError {
+  constructor() {
+    super('repeated_delivery', 'this webhook payload id is already stored');
+  }
+}
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
