@@ -133,6 +133,10 @@ describe('aiqc prune on the Box emulator', () => {
     expect(left).toHaveLength(NEW_REPORTS + 1);
     expect(left).toContain('notes from the client.txt');
     expect(left.filter((n) => n.includes('_old'))).toEqual([]);
+    // In Box's trash, not gone: restorable there (DELETE /files/:id trashes, as on Box).
+    const trashed = [...seed.emulator.admin.state.files.values()].filter((f) => f.parentId === seed.reports.id && f.trashedAt);
+    expect(trashed).toHaveLength(OLD_REPORTS);
+    expect(trashed.every((f) => f.name.includes('_old'))).toBe(true);
     expect((await listQcRuns(t.db.kysely)).map((r) => r.sessionId)).toEqual(['new-run']);
     expect(await countDeliveries(t.db.kysely)).toBe(1);
 
