@@ -192,10 +192,12 @@ export function pdfPages(report: QcReport): string {
     const background = render ? `<image href="${render}" x="0" y="0" width="${vbW}" height="${vbH.toFixed(1)}" preserveAspectRatio="none"/>` : '';
     return `<figure class="page-tile"><svg viewBox="0 0 ${vbW} ${vbH.toFixed(1)}" role="img" aria-label="Page ${page} with its findings marked" font-size="24"><rect class="paper" x="0" y="0" width="${vbW}" height="${vbH.toFixed(1)}"/>${background}${boxes}</svg><figcaption>Page ${page} ${nums.map((n) => `<span class="badge" style="background:${PAGE_COLOURS[n % PAGE_COLOURS.length]}">${n + 1}</span>`).join('')}</figcaption></figure>`;
   });
+  // Said only when it is so: with every page drawn from its picture the note is noise.
+  const outlined = pages.slice(0, PAGES_SHOWN).some((p) => !renders.has(p));
   const rest = pages.slice(PAGES_SHOWN);
   const more = rest.length > 0 ? `<p class="muted">+${rest.length} more ${rest.length === 1 ? 'page' : 'pages'} with findings (${escapeHtml(pageRanges(rest))}).</p>` : '';
   const legend = problems
     .map((c, i) => `<li><span class="badge" style="background:${PAGE_COLOURS[i % PAGE_COLOURS.length]}">${i + 1}</span>${escapeHtml(c.name)} — ${escapeHtml(pageRanges((c.evidence ?? []).flatMap((e) => (e.page !== undefined ? [e.page] : []))).replace(/^/, 'pages '))}</li>`)
     .join('');
-  return `<figure class="picture pages"><div class="page-grid">${tiles.join('')}</div>${more}<figcaption><ul class="legend">${legend}</ul><p class="muted">Boxes mark where on the page; a number without a box means the whole page. Pages without a picture are drawn as outlines.</p></figcaption></figure>`;
+  return `<figure class="picture pages"><div class="page-grid">${tiles.join('')}</div>${more}<figcaption><ul class="legend">${legend}</ul><p class="muted">Boxes mark where on the page; a number without a box means the whole page.${outlined ? ' Pages without a picture are drawn as outlines.' : ''}</p></figcaption></figure>`;
 }

@@ -73,6 +73,17 @@ describe('PDF pages with findings, drawn and marked', () => {
       expect(tile).toMatch(/<span class="badge"[^>]*>1<\/span><span class="badge"[^>]*>2<\/span>/);
     });
     expect(html).toMatch(/<ul class="legend"><li><span class="badge"[^>]*>1<\/span>[^<]*— page[s]? 1–2, 5/);
+    expect(html).not.toContain('drawn as outlines');
+  });
+
+  it('falls back to an outline, and says so, for a page whose picture is missing', () => {
+    const { page_images: _dropped, ...asset } = report.asset;
+    const html = renderHtml({ ...report, asset });
+    const byPage = tiles(html);
+    expect(byPage.get(1)).toContain('<image href=');
+    expect(byPage.get(2)).not.toContain('<image');
+    expect(byPage.get(2)?.match(/<rect class="mark"/g)?.length).toBe(2);
+    expect(html).toContain('Pages without a picture are drawn as outlines.');
   });
 
   it('renders no page that has no findings', async () => {
