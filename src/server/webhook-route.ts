@@ -6,6 +6,7 @@ import type { DeliveryOutcome } from '../db/schema.js';
 import { insertDeliveryOnce } from '../db/webhook-deliveries.js';
 import { verifyBoxWebhookSignature, type WebhookKeys } from '../box/webhook-signature.js';
 import type { JobQueue } from '../jobs/queue.js';
+import { AiqcError } from '../qc/errors.js';
 import {
   MalformedEventError,
   boxWebhookEventSchema,
@@ -210,7 +211,11 @@ export async function webhookRoute(app: FastifyInstance, deps: WebhookRouteDeps)
 }
 
 /** Thrown inside the transaction to roll it back when the payload id was already recorded. */
-class RepeatedDelivery extends Error {}
+class RepeatedDelivery extends AiqcError {
+  constructor() {
+    super('repeated_delivery', 'this webhook payload id was already recorded');
+  }
+}
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
