@@ -13,11 +13,13 @@ import { scoreOf, statusForSeverity, verdictOf } from './score.js';
 import { newSessionId } from './session.js';
 import { sniffFile } from './sniff.js';
 import type {
+  Analysis,
   AssetFile,
   AssetKind,
   CheckDefinition,
   CheckOutcome,
   CheckResult,
+  KindHandler,
   ProbeResult,
   ProgressEvent,
   QcClient,
@@ -25,7 +27,7 @@ import type {
   ResolvedCheck,
   ResolvedProfile,
 } from './types.js';
-import { REPORT_SCHEMA_VERSION, type QcReport } from '../report/schema.js';
+import { PAGES_DRAWN, REPORT_SCHEMA_VERSION, type QcReport } from '../report/schema.js';
 
 export interface QcDeps {
   catalogue: CheckCatalogue;
@@ -132,6 +134,7 @@ export async function runQc(input: QcInput, deps: QcDeps): Promise<QcReport> {
         // A report without a thumbnail is still a report; the checks say what is wrong.
       }
     }
+    const pageImages = unreadable ? [] : await drawPagesWithFindings(results, handler, store, env, thumbnail !== undefined);
 
     const readable = !unreadable;
     const report: QcReport = {
@@ -146,6 +149,7 @@ export async function runQc(input: QcInput, deps: QcDeps): Promise<QcReport> {
         format: probe?.format ?? asset.sniff.format,
         info: probe?.info ?? {},
         ...(thumbnail ? { thumbnail } : {}),
+        ...(pageImages.length > 0 ? { page_images: pageImages } : {}),
       },
       profile: { id: profile.id, name: profile.name },
       score: scoreOf(results, readable),
@@ -162,6 +166,38 @@ export async function runQc(input: QcInput, deps: QcDeps): Promise<QcReport> {
     // Stop whatever an analysis still has running (a slow ffmpeg behind a timed-out check).
     runAbort.abort();
     await rm(runTmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Small renders of the first pages with findings, for the report to mark up (page 1 is the
+ * thumbnail already). Asked for once the checks have run, so the pages are known; the kind's
+ * one opened document serves them. Best effort: a report without them is still a report.
+ */
+async function drawPagesWithFindings(
+  results: readonly CheckResult[],
+  handler: KindHandler | undefined,
+  store: AnalysisStore,
+  env: QcEnvironment,
+  hasThumbnail: boolean,
+): Promise<Array<{ page: number; image: string }>> {
+  if (!handler?.pageImages) return [];
+  const pages = new Set<number>();
+  for (const r of results) {
+    if (r.status !== 'fail' && r.status !== 'warn' && r.status !== 'error') continue;
+    for (const e of r.evidence ?? []) if (e.page !== undefined) pages.add(e.page);
+  }
+  const wanted = [...pages].sort((a, b) => a - b).slice(0, PAGES_DRAWN).filter((p) => !(p === 1 && hasThumbnail));
+  if (wanted.length === 0) return [];
+  try {
+    store.plan(handler.pageImages as Analysis<unknown, unknown>, wanted);
+    const images = await withTimeout(store.get(handler.pageImages), env.checkTimeoutMs, 'drawing the pages with findings');
+    return wanted.flatMap((page) => {
+      const buf = images.get(page);
+      return buf ? [{ page, image: `data:image/webp;base64,${buf.toString('base64')}` }] : [];
+    });
+  } catch {
+    return [];
   }
 }
 

@@ -162,6 +162,11 @@ export interface KindHandler {
   probe: Analysis<ProbeResult>;
   /** A small JPEG/PNG of the asset for the report; undefined when none can be made. */
   thumbnail?: Analysis<Buffer | undefined>;
+  /**
+   * Small pictures of the pages with findings (PDF), keyed by page number; the engine requests
+   * the page numbers once the checks have run. Pages that cannot be drawn are absent.
+   */
+  pageImages?: Analysis<ReadonlyMap<number, Buffer>, readonly number[]>;
 }
 
 export interface ResolvedCheck {

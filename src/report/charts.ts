@@ -7,7 +7,7 @@
  */
 import { escapeHtml, safeImageUri } from './escape.js';
 import type { CheckRow, EvidenceItem } from './evidence.js';
-import type { QcReport } from './schema.js';
+import { PAGES_DRAWN, type QcReport } from './schema.js';
 import { formatNumber, NBSP, pageRanges, timecode } from './units.js';
 
 const W = 360;
@@ -134,13 +134,14 @@ export function segmentTimeline(report: QcReport): string {
 }
 
 const PAGE_COLOURS = ['#cf222e', '#0969da', '#9a6700', '#8250df', '#1a7f37', '#bc4c00'];
-/** Pages drawn before the rest are summarised. */
-export const PAGES_SHOWN = 6;
+/** Pages drawn before the rest are summarised (the engine renders as many). */
+export const PAGES_SHOWN = PAGES_DRAWN;
 
 /**
- * The PDF's pages that have findings, each as an outline of the page (page 1 over its
- * thumbnail) with the findings' regions boxed in their check's colour; findings about the
- * whole page (bleed, fonts) are listed under it. A numbered legend names the checks.
+ * The PDF's pages that have findings, each drawn from its render (page 1 from the thumbnail,
+ * later ones from `asset.page_images`; an outline when there is none) with the findings'
+ * regions boxed in their check's colour; findings about the whole page (bleed, fonts) are
+ * numbered under it. A numbered legend names the checks.
  */
 export function pdfPages(report: QcReport): string {
   const problems = report.checks.filter((c) => (c.status === 'fail' || c.status === 'warn' || c.status === 'error') && c.evidence?.some((e) => e.page !== undefined));
@@ -160,7 +161,13 @@ export function pdfPages(report: QcReport): string {
     }
   });
   const pages = [...byPage.keys()].sort((a, b) => a - b);
+  const renders = new Map<number, string>();
+  for (const p of report.asset.page_images ?? []) {
+    const uri = safeImageUri(p.image);
+    if (uri) renders.set(p.page, uri);
+  }
   const thumb = safeImageUri(report.asset.thumbnail);
+  if (thumb) renders.set(1, thumb);
   const clamp = (v: number) => Math.min(1, Math.max(0, v));
   const tiles = pages.slice(0, PAGES_SHOWN).map((page) => {
     const marks = byPage.get(page)!;
@@ -181,13 +188,16 @@ export function pdfPages(report: QcReport): string {
       })
       .join('');
     const nums = [...new Set(marks.map((m) => m.n))].sort((a, b) => a - b);
-    const background = page === 1 && thumb ? `<image href="${thumb}" x="0" y="0" width="${vbW}" height="${vbH.toFixed(1)}" preserveAspectRatio="none"/>` : '';
+    const render = renders.get(page);
+    const background = render ? `<image href="${render}" x="0" y="0" width="${vbW}" height="${vbH.toFixed(1)}" preserveAspectRatio="none"/>` : '';
     return `<figure class="page-tile"><svg viewBox="0 0 ${vbW} ${vbH.toFixed(1)}" role="img" aria-label="Page ${page} with its findings marked" font-size="24"><rect class="paper" x="0" y="0" width="${vbW}" height="${vbH.toFixed(1)}"/>${background}${boxes}</svg><figcaption>Page ${page} ${nums.map((n) => `<span class="badge" style="background:${PAGE_COLOURS[n % PAGE_COLOURS.length]}">${n + 1}</span>`).join('')}</figcaption></figure>`;
   });
+  // Said only when it is so: with every page drawn from its picture the note is noise.
+  const outlined = pages.slice(0, PAGES_SHOWN).some((p) => !renders.has(p));
   const rest = pages.slice(PAGES_SHOWN);
   const more = rest.length > 0 ? `<p class="muted">+${rest.length} more ${rest.length === 1 ? 'page' : 'pages'} with findings (${escapeHtml(pageRanges(rest))}).</p>` : '';
   const legend = problems
     .map((c, i) => `<li><span class="badge" style="background:${PAGE_COLOURS[i % PAGE_COLOURS.length]}">${i + 1}</span>${escapeHtml(c.name)} — ${escapeHtml(pageRanges((c.evidence ?? []).flatMap((e) => (e.page !== undefined ? [e.page] : []))).replace(/^/, 'pages '))}</li>`)
     .join('');
-  return `<figure class="picture pages"><div class="page-grid">${tiles.join('')}</div>${more}<figcaption><ul class="legend">${legend}</ul><p class="muted">Boxes mark where on the page; a number without a box means the whole page. Page 1 is drawn over its preview, later pages as outlines.</p></figcaption></figure>`;
+  return `<figure class="picture pages"><div class="page-grid">${tiles.join('')}</div>${more}<figcaption><ul class="legend">${legend}</ul><p class="muted">Boxes mark where on the page; a number without a box means the whole page.${outlined ? ' Pages without a picture are drawn as outlines.' : ''}</p></figcaption></figure>`;
 }

@@ -7,6 +7,9 @@ import { z } from 'zod';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
+/** Pages with findings drawn in the report; the rest are listed as "+N more". */
+export const PAGES_DRAWN = 6;
+
 const evidenceSchema = z
   .object({
     label: z.string().optional(),
@@ -55,6 +58,11 @@ export const reportSchema = z
       format: z.string(),
       info: z.record(z.string(), z.unknown()),
       thumbnail: z.string().regex(/^data:image\//).optional(),
+      page_images: z
+        .array(z.object({ page: z.number().int().min(1), image: z.string().regex(/^data:image\//) }))
+        .max(PAGES_DRAWN)
+        .optional()
+        .meta({ description: 'Small renders of the first pages with findings (PDF), for marking them up; page 1 is the thumbnail and not repeated here.' }),
     }),
     profile: z.object({ id: z.string(), name: z.string() }),
     score: z.number().int().min(0).max(100),

@@ -23,13 +23,13 @@ const MM = 72 / 25.4;
  * standard Helvetica referenced but not embedded, an RGB photo of 96 px placed 80 mm wide
  * (about 30 ppi) on every page.
  */
-export async function catalogue23Pdf(dir: string, name = 'catalogue_23pp.pdf'): Promise<string> {
+export async function catalogue23Pdf(dir: string, name = 'catalogue_23pp.pdf', pages = 23): Promise<string> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const photo = await doc.embedJpg(
     await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 30, g: 110, b: 190 } } }).jpeg({ quality: 80 }).toBuffer(),
   );
-  for (let i = 1; i <= 23; i++) {
+  for (let i = 1; i <= pages; i++) {
     const page = doc.addPage([210 * MM, 297 * MM]);
     page.drawText(`Autumn catalogue — page ${i}`, { x: 20 * MM, y: 270 * MM, size: 22, font, color: rgb(0.1, 0.1, 0.1) });
     page.drawImage(photo, { x: 20 * MM, y: (150 + (i % 3) * 20) * MM, width: 80 * MM, height: (80 * 64) / 96 * MM });

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AssetUnreadableError } from '../../qc/errors.js';
-import type { Analysis, AnalysisContext, KindHandler, ProbeResult } from '../../qc/types.js';
+import type { Analysis, AnalysisContext, ProbeResult } from '../../qc/types.js';
 import { openWithPdfJs, PdfOpenError, renderPageJpeg, type PDFDocumentProxy } from './document.js';
 import { pdfSettings } from './settings.js';
 import { PdfStructureError, type PdfRect, type PdfStructure } from './types.js';
@@ -139,5 +139,3 @@ export const pdfThumbnail: Analysis<Buffer | undefined> = {
     return renderPageJpeg(doc, 1, { maxSide: settings.thumbnail_px, maxPixels: ctx.env.maxPixels, signal: ctx.signal });
   },
 };
-
-export const pdfKind: KindHandler = { kind: 'pdf', probe: pdfProbe, thumbnail: pdfThumbnail };

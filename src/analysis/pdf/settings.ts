@@ -12,6 +12,7 @@ export const pdfSettingsSchema = z.strictObject({
   max_detail_pages: z.number().int().positive().default(100).meta({ description: 'Pages whose content (fonts, images, colour, text) is examined; boxes are read for all' }),
   max_file_mb: z.number().positive().default(500).meta({ description: 'Larger PDFs are refused unread (pdf-lib and pdf.js each hold the file in memory)' }),
   thumbnail_px: z.number().int().min(64).max(2000).default(480).meta({ description: 'Longer side of the page-1 thumbnail' }),
+  page_image_px: z.number().int().min(64).max(2000).default(400).meta({ description: 'Longer side of each page with findings drawn in the report' }),
 });
 
 export type PdfSettings = z.infer<typeof pdfSettingsSchema>;
@@ -26,7 +27,7 @@ export function pdfSettings(env: QcEnvironment): PdfSettings {
   const parsed = pdfSettingsSchema.safeParse(env.extensions['pdf'] ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${['pdf', ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
-    throw new PdfSettingsError(`PDF settings are invalid (${problems}): fix env.extensions.pdf (keys: max_detail_pages, max_file_mb, thumbnail_px)`);
+    throw new PdfSettingsError(`PDF settings are invalid (${problems}): fix env.extensions.pdf (keys: max_detail_pages, max_file_mb, thumbnail_px, page_image_px)`);
   }
   return parsed.data;
 }
