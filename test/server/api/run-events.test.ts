@@ -1,5 +1,6 @@
 // Run progress across processes: on PostgreSQL a worker on another connection (another process
 // or machine in production) reaches the web process through NOTIFY, not memory.
+import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPipeline, type RunningPipeline } from '../../../src/pipeline/service.js';
@@ -44,7 +45,10 @@ describe('SSE with the worker in another process (postgres)', () => {
     // The web process runs no worker and re-reads runs only once a minute: progress can only
     // arrive through NOTIFY from the worker on its own connection pool.
     w = await startConsoleWorld({ engine: 'postgres', runWorker: false, ssePollMs: 60_000 });
-    workerOnly = await startPipeline({
+  });
+  /** The worker process's side, on its own pool; started once the browser side is listening. */
+  async function startWorkerOnly(): Promise<RunningPipeline> {
+    return startPipeline({
       role: 'worker',
       db: await w.t.openAnother(),
       runtime: w.runtime,
@@ -55,7 +59,7 @@ describe('SSE with the worker in another process (postgres)', () => {
       settings: { concurrency: 1, leaseMs: 5_000, shutdownGraceMs: 2_000, sweepIntervalMs: 3_600_000, sweepGraceMs: 0 },
       pollMs: 25,
     });
-  });
+  }
   afterAll(async () => {
     await workerOnly?.stop();
     await w?.close();
@@ -68,7 +72,12 @@ describe('SSE with the worker in another process (postgres)', () => {
     expect(accepted.statusCode).toBe(202);
     const runId = (accepted.json() as { run_id: string }).run_id;
     const started = Date.now();
-    const events = await app.inject({ url: `/api/v1/runs/${runId}/events`, headers: { authorization: `Bearer ${w.tokens.acme}` } });
+    const streamed = app.inject({ url: `/api/v1/runs/${runId}/events`, headers: { authorization: `Bearer ${w.tokens.acme}` } });
+    // The worker starts only after the stream has subscribed, so every check's progress must
+    // come through NOTIFY (a worker already done would leave nothing to stream but the verdict).
+    await sleep(500);
+    workerOnly = await startWorkerOnly();
+    const events = await streamed;
     expect(Date.now() - started).toBeLessThan(30_000);
     const parsed = [...events.body.matchAll(/event: (\w+)\ndata: (.*)\n\n/g)].map((m) => ({ event: m[1]!, data: JSON.parse(m[2]!) as { i?: number; n?: number; verdict?: string } }));
     const progress = parsed.filter((e) => e.event === 'progress');
