@@ -10,6 +10,7 @@
  */
 import { PDFDocument, ParseSpeeds, type PDFPage } from 'pdf-lib';
 import { readBoxes, readEncryption, readOutputIntents, readVersion, pdfxClaim } from './catalog.js';
+import { decryptWithEmptyPassword } from './decrypt.js';
 import { DEFAULT_CONTENT_LIMITS, readContent, type ColorUse } from './content.js';
 import { asDict, round2, round4 } from './objects.js';
 import { collectFonts, declaredColors, makeHost } from './resources.js';
@@ -27,17 +28,20 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
   } catch (err) {
     throw new PdfStructureError(`its objects cannot be parsed (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
+  const ctx = doc.context;
+  const notes: string[] = [];
+  const encryption = readEncryption(ctx);
+  // An empty user password opens the file in every viewer: decrypt it and read it in full.
+  const decrypted = encryption ? (await decryptWithEmptyPassword(ctx)) === 'decrypted' : false;
+  if (decrypted) Reflect.set(doc, 'catalog', ctx.lookup(ctx.trailerInfo.Root)); // may live in a just-decrypted object stream
+  const contentRead = !encryption || decrypted;
+  if (!contentRead) notes.push('the file is encrypted, so its page content was not read: images, their resolution and colour operators are judged from the resources only');
   let pages: PDFPage[];
   try {
     pages = doc.getPages();
   } catch (err) {
     throw new PdfStructureError(`its page tree is damaged (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
-  const ctx = doc.context;
-  const notes: string[] = [];
-  const encryption = readEncryption(ctx);
-  const contentRead = !encryption;
-  if (encryption) notes.push('the file is encrypted, so its page content was not read: images, their resolution and colour operators are judged from the resources only');
 
   const detailPages = Math.min(pages.length, options.maxDetailPages);
   if (detailPages < pages.length) {

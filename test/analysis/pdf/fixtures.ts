@@ -324,3 +324,23 @@ export async function outputIntentPdf(dir: string, name: string): Promise<string
   if (info instanceof PDFDict) info.set(PDFName.of('GTS_PDFXVersion'), PDFString.of('PDF/X-1:2001'));
   return save(doc, dir, name);
 }
+
+/** What `qpdf --encrypt` writes with an empty user password ("owner" as the owner's). */
+export type QpdfEncryption = 'rc4-40' | 'rc4-128' | 'aes-128' | 'aes-256-r5' | 'aes-256-r6';
+
+/**
+ * A copy of `source` encrypted by qpdf with an EMPTY user password, its objects packed into
+ * (encrypted) object streams — the layout that defeats a reader without decryption.
+ */
+export async function qpdfEncrypted(source: string, dir: string, name: string, how: QpdfEncryption): Promise<string> {
+  const path = join(dir, name);
+  const args: Record<QpdfEncryption, string[]> = {
+    'rc4-40': ['40', '--'],
+    'rc4-128': ['128', '--use-aes=n', '--'],
+    'aes-128': ['128', '--use-aes=y', '--'],
+    'aes-256-r5': ['256', '--force-R5', '--'],
+    'aes-256-r6': ['256', '--'],
+  };
+  await run('qpdf', ['--allow-weak-crypto', '--object-streams=generate', '--encrypt', '', 'owner', ...args[how], source, path]);
+  return path;
+}
