@@ -9,8 +9,8 @@
  * out to qpdf; the handler is ~150 lines over node:crypto (md5, aes-128/256-cbc, sha2) and a few lines of RC4.
  */
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
-import type { PDFContext, PDFObject, PDFRef } from 'pdf-lib';
-import { PDFArray, PDFDict, PDFHexString, PDFInvalidObject, PDFName, PDFNumber, PDFObjectParser, PDFObjectStreamParser, PDFRawStream, PDFString } from 'pdf-lib';
+import type { PDFContext, PDFObject } from 'pdf-lib';
+import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFInvalidObject, PDFName, PDFNumber, PDFObjectParser, PDFObjectStreamParser, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
 import { asDict, boolOf, nameOf, numberOf } from './objects.js';
 
 /** Algorithm 2's padding string (ISO 32000-1 §7.6.3.3). */
@@ -261,4 +261,23 @@ function rc4(key: Uint8Array, data: Uint8Array): Buffer {
     out[k] = data[k]! ^ s[(s[i]! + s[j]!) & 0xff]!;
   }
   return out;
+}
+
+/**
+ * A decrypted, unencrypted copy of `bytes` when the empty password opens them, else
+ * undefined. For pdf.js, which refuses some files poppler and qpdf open with an empty
+ * password (an empty OWNER password under AES-256, for one): it then reads this copy.
+ */
+export async function decryptedCopy(bytes: Uint8Array): Promise<Uint8Array | undefined> {
+  try {
+    const doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fastest });
+    const ctx = doc.context;
+    const encryptRef = ctx.trailerInfo.Encrypt;
+    if ((await decryptWithEmptyPassword(ctx)) !== 'decrypted') return undefined;
+    if (encryptRef instanceof PDFRef) ctx.delete(encryptRef);
+    ctx.trailerInfo.Encrypt = undefined;
+    return await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+  } catch {
+    return undefined;
+  }
 }

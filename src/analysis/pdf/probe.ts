@@ -50,14 +50,18 @@ export const pdfDocument: Analysis<PDFDocumentProxy> = {
     try {
       opened = await openWithPdfJs(bytes);
     } catch (err) {
-      if (err instanceof PdfOpenError) {
+      // pdf.js refuses some files that poppler and qpdf open with an empty password (an empty
+      // owner password under AES-256): then it reads our decrypted copy of them.
+      const copy = err instanceof PdfOpenError && err.reason === 'password' ? await (await import('./decrypt.js')).decryptedCopy(bytes) : undefined;
+      opened = copy ? await openWithPdfJs(copy).catch(() => undefined) : undefined;
+      if (!opened && err instanceof PdfOpenError) {
         const fix =
           err.reason === 'password'
             ? 'send a copy without an open password (in Acrobat: File › Properties › Security › No Security)'
             : 'export or save the PDF again from the design application';
         throw new AssetUnreadableError(`${err.message}: ${fix}`, { cause: err });
       }
-      throw err;
+      if (!opened) throw err;
     }
     if (ctx.signal.aborted) await opened.close();
     else ctx.signal.addEventListener('abort', () => void opened.close(), { once: true });

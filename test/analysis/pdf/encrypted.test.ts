@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pdfProbe } from '../../../src/analysis/pdf/index.js';
+import { pdfProbe, pdfThumbnail } from '../../../src/analysis/pdf/index.js';
 import * as fx from './fixtures.js';
 import { pdfinfo } from './poppler.js';
 import { withAnalyses } from './probe-helper.js';
@@ -63,5 +63,20 @@ describe('encrypted with an empty user password', () => {
     expect(details.images.map((i) => i.ppi).sort((a, b) => a - b)).toEqual([76.2, 450]);
     expect(details.colors.map((c) => c.label).sort()).toEqual(original.colors.map((c) => c.label).sort());
     expect(details.notes.join(' ')).not.toMatch(/encrypted/);
+  });
+});
+
+describe('encrypted with an empty owner password (and a user password)', () => {
+  it('opens as poppler does: pdf.js reads a decrypted copy, the probe reads it in full', async () => {
+    const path = await fx.qpdfEncrypted(plain, dir, 'owner-empty.pdf', 'aes-256-r6', { emptyOwnerOnly: true });
+    const info = await pdfinfo(path);
+    expect(info['Encrypted']).toMatch(/^yes/);
+    const { details } = await probe(path);
+    expect(details.encryption).toMatchObject({ revision: 6, key_bits: 256 });
+    expect(details.content_read).toBe(true);
+    expect(details.page_count).toBe(Number(info['Pages']));
+    expect(details.images.map((i) => i.ppi).sort((a, b) => a - b)).toEqual([76.2, 450]);
+    const thumbnail = await withAnalyses(path, (get) => get(pdfThumbnail));
+    expect(thumbnail?.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
   });
 });

@@ -332,7 +332,7 @@ export type QpdfEncryption = 'rc4-40' | 'rc4-128' | 'aes-128' | 'aes-256-r5' | '
  * A copy of `source` encrypted by qpdf with an EMPTY user password, its objects packed into
  * (encrypted) object streams — the layout that defeats a reader without decryption.
  */
-export async function qpdfEncrypted(source: string, dir: string, name: string, how: QpdfEncryption): Promise<string> {
+export async function qpdfEncrypted(source: string, dir: string, name: string, how: QpdfEncryption, opts: { emptyOwnerOnly?: boolean } = {}): Promise<string> {
   const path = join(dir, name);
   const args: Record<QpdfEncryption, string[]> = {
     'rc4-40': ['40', '--'],
@@ -341,6 +341,11 @@ export async function qpdfEncrypted(source: string, dir: string, name: string, h
     'aes-256-r5': ['256', '--force-R5', '--'],
     'aes-256-r6': ['256', '--'],
   };
-  await run('qpdf', ['--allow-weak-crypto', '--object-streams=generate', '--encrypt', '', 'owner', ...args[how], source, path]);
+  // emptyOwnerOnly: a user password is set but the owner's is empty, so the file still opens
+  // without one (poppler and qpdf try the empty password as the owner's; pdf.js does not).
+  const passwords = opts.emptyOwnerOnly ? ['secret', ''] : ['', 'owner'];
+  const insecure = opts.emptyOwnerOnly ? ['--allow-insecure'] : [];
+  const [bits, ...rest] = args[how];
+  await run('qpdf', ['--allow-weak-crypto', '--object-streams=generate', '--encrypt', ...passwords, bits!, ...insecure, ...rest, source, path]);
   return path;
 }
