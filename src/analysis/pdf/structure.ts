@@ -8,7 +8,8 @@
  * from the objects themselves; pdf.js keeps what it is best at (text layer, rendering,
  * password handling) in ./document.ts.
  */
-import { PDFDocument, ParseSpeeds, type PDFPage } from 'pdf-lib';
+import { PDFDocument, ParseSpeeds, type PDFDict, type PDFPage } from 'pdf-lib';
+import { printedAppearances } from './annotations.js';
 import { readBoxes, readEncryption, readOutputIntents, readVersion, pdfxClaim } from './catalog.js';
 import { decryptWithEmptyPassword } from './decrypt.js';
 import { DEFAULT_CONTENT_LIMITS, readContent, type ColorUse } from './content.js';
@@ -70,16 +71,31 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
     const resources = asDict(ctx, page.node.Resources());
     const pageBoxes = boxes[i]!;
 
-    for (const font of collectFonts(ctx, resources, pageNo)) {
-      const known = fonts.get(font.key);
-      if (known) {
-        if (!known.pages.includes(pageNo)) known.pages.push(pageNo);
-      } else fonts.set(font.key, font);
-    }
+    const addFonts = (res: PDFDict | undefined) => {
+      for (const font of collectFonts(ctx, res, pageNo)) {
+        const known = fonts.get(font.key);
+        if (known) {
+          if (!known.pages.includes(pageNo)) known.pages.push(pageNo);
+        } else fonts.set(font.key, font);
+      }
+    };
+    addFonts(resources);
 
     if (!contentRead) {
       for (const [use, how] of declaredColors(ctx, resources)) addColor(use, pageNo, how);
       continue;
+    }
+    // Printable annotations (stamps, ink, filled fields) print their appearance streams.
+    for (const ap of printedAppearances(ctx, page)) {
+      addFonts(ap.resources);
+      if ('problem' in ap.content) {
+        notes.push(`page ${pageNo}: the appearance of a ${ap.subtype} annotation could not be decoded`);
+        continue;
+      }
+      const found = readContent(ap.content.bytes, ap.resources, makeHost(ctx), options.contentLimits ?? DEFAULT_CONTENT_LIMITS, ap.ctm);
+      if (found.truncated) notes.push(`page ${pageNo}, ${ap.subtype} annotation: ${found.truncated}`);
+      for (const { use, op } of found.colors) addColor(use, pageNo, colorHow(op));
+      for (const img of found.images) images.push(placedImage(img, pageNo, pageBoxes));
     }
     const content = pageContent(ctx, page);
     if (!content) continue;

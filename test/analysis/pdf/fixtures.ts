@@ -349,3 +349,30 @@ export async function qpdfEncrypted(source: string, dir: string, name: string, h
   await run('qpdf', ['--allow-weak-crypto', '--object-streams=generate', '--encrypt', ...passwords, bits!, ...insecure, ...rest, source, path]);
   return path;
 }
+
+/**
+ * Two stamp annotations on an empty A4 page, each an appearance stream (BBox 0 0 100 50) that
+ * draws a 100×50 px image over its box and fills a rectangle: one printable (flag Print),
+ * Rect 200×100 pt, so the RGB image prints at 36 ppi, with a CMYK fill; one Print+Hidden
+ * with a gray fill.
+ */
+export async function annotatedPdf(dir: string, name: string): Promise<string> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage(A4);
+  const jpg = await sharp({ create: { width: 100, height: 50, channels: 3, background: { r: 200, g: 30, b: 30 } } }).jpeg().toBuffer();
+  const image = await doc.embedJpg(jpg);
+  const ctx = doc.context;
+  const stamp = (fill: string, rect: number[], flags: number) => {
+    const ap = ctx.register(
+      ctx.stream(`q 100 0 0 50 0 0 cm /Im1 Do Q ${fill} 10 10 20 20 re f`, {
+        Type: 'XObject',
+        Subtype: 'Form',
+        BBox: [0, 0, 100, 50],
+        Resources: { XObject: { Im1: image.ref } },
+      }),
+    );
+    return ctx.register(ctx.obj({ Type: 'Annot', Subtype: 'Stamp', Rect: rect, F: flags, AP: { N: ap } }));
+  };
+  page.node.set(PDFName.of('Annots'), ctx.obj([stamp('0 0 0 1 k', [100, 100, 300, 200], 4), stamp('0.5 g', [100, 400, 150, 425], 4 | 2)]));
+  return save(doc, dir, name);
+}

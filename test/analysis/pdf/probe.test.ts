@@ -157,6 +157,18 @@ describe('encryption and versions', () => {
   });
 });
 
+describe('printable annotations', () => {
+  it('reads the appearance streams of printed annotations (images, colour), not hidden ones', async () => {
+    const path = await fx.annotatedPdf(dir, 'annotated.pdf');
+    const { details } = await probe(path);
+    // The stamp's 100x50 px image fills its 200x100 pt Rect (BBox 100x50 fitted to it): 36 ppi.
+    expect(details.images.map((i) => ({ w: i.width, h: i.height, ppi: i.ppi, placed: [i.placed_w_pt, i.placed_h_pt] }))).toEqual([{ w: 100, h: 50, ppi: 36, placed: [200, 100] }]);
+    const labels = details.colors.map((c) => c.label);
+    expect(labels.sort()).toEqual(['DeviceCMYK', 'DeviceRGB']);
+    expect(labels).not.toContain('DeviceGray');
+  });
+});
+
 describe('text layer (pdfText) and thumbnail', () => {
   it('returns text items with positions in page fractions', async () => {
     const layer = await withAnalyses(files.text!, (get) => get(pdfText));
