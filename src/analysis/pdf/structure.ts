@@ -10,6 +10,7 @@
  */
 import { PDFDocument, ParseSpeeds, type PDFDict, type PDFPage } from 'pdf-lib';
 import { printedAppearances } from './annotations.js';
+import { retypePageTree, withParsableHeader } from './repair.js';
 import { readBoxes, readEncryption, readOutputIntents, readVersion, pdfxClaim } from './catalog.js';
 import { decryptWithEmptyPassword } from './decrypt.js';
 import { DEFAULT_CONTENT_LIMITS, readContent, type ColorUse } from './content.js';
@@ -24,17 +25,24 @@ export { resolveColorSpace } from './resources.js';
 
 export async function readStructure(bytes: Uint8Array, options: StructureOptions): Promise<PdfStructure> {
   let doc: PDFDocument;
+  const load = (b: Uint8Array) => PDFDocument.load(b, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fastest });
   try {
-    doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fastest });
+    doc = await load(bytes);
   } catch (err) {
-    throw new PdfStructureError(`its objects cannot be parsed (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    // A malformed header ("%PDF-1.") stops pdf-lib but not poppler or qpdf.
+    const fixed = withParsableHeader(bytes);
+    const retried = fixed ? await load(fixed).catch(() => undefined) : undefined;
+    if (!retried) throw new PdfStructureError(`its objects cannot be parsed (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    doc = retried;
   }
   const ctx = doc.context;
   const notes: string[] = [];
   const encryption = readEncryption(ctx);
   // An empty user password opens the file in every viewer: decrypt it and read it in full.
   const decrypted = encryption ? (await decryptWithEmptyPassword(ctx)) === 'decrypted' : false;
-  if (decrypted) Reflect.set(doc, 'catalog', ctx.lookup(ctx.trailerInfo.Root)); // may live in a just-decrypted object stream
+  retypePageTree(ctx);
+  // The catalog may live in a just-decrypted object stream, or have been retyped.
+  Reflect.set(doc, 'catalog', ctx.lookup(ctx.trailerInfo.Root));
   const contentRead = !encryption || decrypted;
   if (!contentRead) notes.push('the file is encrypted, so its page content was not read: images, their resolution and colour operators are judged from the resources only');
   let pages: PDFPage[];
