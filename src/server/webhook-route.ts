@@ -17,6 +17,7 @@ import {
   type WebhookFileMapper,
 } from './box-event.js';
 import type { ServerMetrics } from './metrics.js';
+import { AiqcError } from '../qc/errors.js';
 
 /** Box refuses to wait long; anything bigger than this is not a webhook event. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -210,7 +211,11 @@ export async function webhookRoute(app: FastifyInstance, deps: WebhookRouteDeps)
 }
 
 /** Thrown inside the transaction to roll it back when the payload id was already recorded. */
-class RepeatedDelivery extends Error {}
+class RepeatedDelivery extends AiqcError {
+  constructor() {
+    super('repeated_delivery', 'this webhook delivery was already recorded');
+  }
+}
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
