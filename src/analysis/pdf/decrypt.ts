@@ -4,9 +4,10 @@
  * carry only permission bits. pdf-lib cannot decrypt, so its objects are decrypted here in
  * place: strings, streams and, after decryption, the object streams pdf-lib could not parse.
  *
- * Why hand-written: the npm libraries that decrypt PDFs either bundle their own PDF model
- * (pdf.js keeps its crypto internal; pdfjs forks, @pdfsmaller/* are not well-kept) or shell
- * out to qpdf; the handler is ~150 lines over node:crypto (md5, aes-128/256-cbc, sha2) and a few lines of RC4.
+ * Why hand-written: pdf.js decrypts but keeps its crypto internal to its own object model, and
+ * pdf-lib (the object model here) has no decryption; the handler is a few hundred lines over
+ * node:crypto (md5, aes-128/256-cbc, sha2) and a few lines of RC4. An npm library for this
+ * was not surveyed in the time available.
  */
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import type { PDFContext, PDFObject } from 'pdf-lib';
