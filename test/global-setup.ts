@@ -10,6 +10,7 @@ const TOOLS: Array<{ cmd: string; args: string[]; install: string }> = [
   { cmd: process.env.FFPROBE_PATH ?? 'ffprobe', args: ['-version'], install: 'apt-get install ffmpeg' },
   { cmd: 'gs', args: ['--version'], install: 'apt-get install ghostscript' },
   { cmd: 'pdffonts', args: ['-v'], install: 'apt-get install poppler-utils' },
+  { cmd: 'qpdf', args: ['--version'], install: 'apt-get install qpdf' },
   // The web console's browser tests drive the OS's Chromium (playwright-core cannot download one here).
   { cmd: process.env.CHROMIUM_PATH ?? 'chromium', args: ['--version'], install: 'apt-get install chromium' },
 ];

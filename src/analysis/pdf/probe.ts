@@ -29,17 +29,36 @@ export const pdfSource: Analysis<Uint8Array> = {
     const bytes = new Uint8Array(await readFile(ctx.asset.path, { signal: ctx.signal }));
     const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
     if (!head.includes('%PDF-')) throw new AssetUnreadableError('the file does not start with a PDF header (%PDF-): it is not a PDF, or its start is damaged; export the PDF again');
-    // Every writer ends the file with %%EOF; a file cut short in transfer does not. Readers
-    // differ in how much they can recover, so a print check refuses it outright.
-    const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 8192))).toString('latin1');
-    if (!tail.includes('%%EOF')) {
+    // Every writer ends the file with %%EOF; a file cut short in transfer does not. But a file
+    // without the marker whose objects and trailer are all there opens in poppler and qpdf
+    // (they rebuild the cross-reference table): only missing data means "cut short".
+    if (isCutShort(bytes)) {
       throw new AssetUnreadableError(
-        'the PDF is incomplete: it has no end-of-file marker (%%EOF), so it was cut short during export or upload; upload the complete file again',
+        'the PDF is incomplete: it has no end-of-file marker (%%EOF) and ends inside its data, so it was cut short during export or upload; upload the complete file again',
       );
     }
     return bytes;
   },
 };
+
+/**
+ * No %%EOF (anywhere: junk may follow it) and data missing: the file ends inside an object or
+ * a stream, or after its last object with neither a trailer nor startxref to follow.
+ */
+export function isCutShort(bytes: Uint8Array): boolean {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.lastIndexOf('%%EOF') >= 0) return false;
+  // The last keyword that is not the tail of its end keyword ("stream" in "endstream").
+  const lastOpening = (word: string): number => {
+    let at = buf.lastIndexOf(word);
+    while (at >= 3 && buf.toString('latin1', at - 3, at) === 'end') at = at === 3 ? -1 : buf.lastIndexOf(word, at - 1);
+    return at;
+  };
+  const endobj = buf.lastIndexOf('endobj');
+  if (lastOpening('stream') > buf.lastIndexOf('endstream')) return true;
+  if (lastOpening('obj') > endobj) return true;
+  return Math.max(buf.lastIndexOf('trailer'), buf.lastIndexOf('startxref')) < endobj;
+}
 
 /** pdf.js's view of the file, closed when the run ends (the engine aborts `ctx.signal` then). */
 export const pdfDocument: Analysis<PDFDocumentProxy> = {
@@ -50,14 +69,18 @@ export const pdfDocument: Analysis<PDFDocumentProxy> = {
     try {
       opened = await openWithPdfJs(bytes);
     } catch (err) {
-      if (err instanceof PdfOpenError) {
+      // pdf.js refuses some files that poppler and qpdf open with an empty password (an empty
+      // owner password under AES-256): then it reads our decrypted copy of them.
+      const copy = err instanceof PdfOpenError && err.reason === 'password' ? await (await import('./decrypt.js')).decryptedCopy(bytes) : undefined;
+      opened = copy ? await openWithPdfJs(copy).catch(() => undefined) : undefined;
+      if (!opened && err instanceof PdfOpenError) {
         const fix =
           err.reason === 'password'
             ? 'send a copy without an open password (in Acrobat: File › Properties › Security › No Security)'
             : 'export or save the PDF again from the design application';
         throw new AssetUnreadableError(`${err.message}: ${fix}`, { cause: err });
       }
-      throw err;
+      if (!opened) throw err;
     }
     if (ctx.signal.aborted) await opened.close();
     else ctx.signal.addEventListener('abort', () => void opened.close(), { once: true });

@@ -8,8 +8,11 @@
  * from the objects themselves; pdf.js keeps what it is best at (text layer, rendering,
  * password handling) in ./document.ts.
  */
-import { PDFDocument, ParseSpeeds, type PDFPage } from 'pdf-lib';
+import { PDFDocument, ParseSpeeds, type PDFDict, type PDFPage } from 'pdf-lib';
+import { printedAppearances } from './annotations.js';
+import { retypePageTree, withParsableHeader } from './repair.js';
 import { readBoxes, readEncryption, readOutputIntents, readVersion, pdfxClaim } from './catalog.js';
+import { decryptWithEmptyPassword } from './decrypt.js';
 import { DEFAULT_CONTENT_LIMITS, readContent, type ColorUse } from './content.js';
 import { asDict, round2, round4 } from './objects.js';
 import { collectFonts, declaredColors, makeHost } from './resources.js';
@@ -22,22 +25,32 @@ export { resolveColorSpace } from './resources.js';
 
 export async function readStructure(bytes: Uint8Array, options: StructureOptions): Promise<PdfStructure> {
   let doc: PDFDocument;
+  const load = (b: Uint8Array) => PDFDocument.load(b, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fastest });
   try {
-    doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false, parseSpeed: ParseSpeeds.Fastest });
+    doc = await load(bytes);
   } catch (err) {
-    throw new PdfStructureError(`its objects cannot be parsed (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    // A malformed header ("%PDF-1.") stops pdf-lib but not poppler or qpdf.
+    const fixed = withParsableHeader(bytes);
+    const retried = fixed ? await load(fixed).catch(() => undefined) : undefined;
+    if (!retried) throw new PdfStructureError(`its objects cannot be parsed (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+    doc = retried;
   }
+  const ctx = doc.context;
+  const notes: string[] = [];
+  const encryption = readEncryption(ctx);
+  // An empty user password opens the file in every viewer: decrypt it and read it in full.
+  const decrypted = encryption ? (await decryptWithEmptyPassword(ctx)) === 'decrypted' : false;
+  retypePageTree(ctx);
+  // The catalog may live in a just-decrypted object stream, or have been retyped.
+  Reflect.set(doc, 'catalog', ctx.lookup(ctx.trailerInfo.Root));
+  const contentRead = !encryption || decrypted;
+  if (!contentRead) notes.push('the file is encrypted, so its page content was not read: images, their resolution and colour operators are judged from the resources only');
   let pages: PDFPage[];
   try {
     pages = doc.getPages();
   } catch (err) {
     throw new PdfStructureError(`its page tree is damaged (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
-  const ctx = doc.context;
-  const notes: string[] = [];
-  const encryption = readEncryption(ctx);
-  const contentRead = !encryption;
-  if (encryption) notes.push('the file is encrypted, so its page content was not read: images, their resolution and colour operators are judged from the resources only');
 
   const detailPages = Math.min(pages.length, options.maxDetailPages);
   if (detailPages < pages.length) {
@@ -66,16 +79,31 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
     const resources = asDict(ctx, page.node.Resources());
     const pageBoxes = boxes[i]!;
 
-    for (const font of collectFonts(ctx, resources, pageNo)) {
-      const known = fonts.get(font.key);
-      if (known) {
-        if (!known.pages.includes(pageNo)) known.pages.push(pageNo);
-      } else fonts.set(font.key, font);
-    }
+    const addFonts = (res: PDFDict | undefined) => {
+      for (const font of collectFonts(ctx, res, pageNo)) {
+        const known = fonts.get(font.key);
+        if (known) {
+          if (!known.pages.includes(pageNo)) known.pages.push(pageNo);
+        } else fonts.set(font.key, font);
+      }
+    };
+    addFonts(resources);
 
     if (!contentRead) {
       for (const [use, how] of declaredColors(ctx, resources)) addColor(use, pageNo, how);
       continue;
+    }
+    // Printable annotations (stamps, ink, filled fields) print their appearance streams.
+    for (const ap of printedAppearances(ctx, page)) {
+      addFonts(ap.resources);
+      if ('problem' in ap.content) {
+        notes.push(`page ${pageNo}: the appearance of a ${ap.subtype} annotation could not be decoded`);
+        continue;
+      }
+      const found = readContent(ap.content.bytes, ap.resources, makeHost(ctx), options.contentLimits ?? DEFAULT_CONTENT_LIMITS, ap.ctm);
+      if (found.truncated) notes.push(`page ${pageNo}, ${ap.subtype} annotation: ${found.truncated}`);
+      for (const { use, op } of found.colors) addColor(use, pageNo, colorHow(op));
+      for (const img of found.images) images.push(placedImage(img, pageNo, pageBoxes));
     }
     const content = pageContent(ctx, page);
     if (!content) continue;

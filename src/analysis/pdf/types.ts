@@ -92,7 +92,7 @@ export interface PdfStructure {
   encryption?: PdfEncryption;
   /** Pages whose content decodes past MAX_DECODED_STREAM_BYTES: not examined, not rendered. */
   oversized_pages: number[];
-  /** True when content streams were read; false for encrypted files (pdf-lib cannot decrypt). */
+  /** True when content streams were read; false for an encrypted file that needs a password or a handler other than the standard one. */
   content_read: boolean;
   /** What limited or could not be read, in words (shown in check messages). */
   notes: string[];

@@ -324,3 +324,55 @@ export async function outputIntentPdf(dir: string, name: string): Promise<string
   if (info instanceof PDFDict) info.set(PDFName.of('GTS_PDFXVersion'), PDFString.of('PDF/X-1:2001'));
   return save(doc, dir, name);
 }
+
+/** What `qpdf --encrypt` writes with an empty user password ("owner" as the owner's). */
+export type QpdfEncryption = 'rc4-40' | 'rc4-128' | 'aes-128' | 'aes-256-r5' | 'aes-256-r6';
+
+/**
+ * A copy of `source` encrypted by qpdf with an EMPTY user password, its objects packed into
+ * (encrypted) object streams — the layout that defeats a reader without decryption.
+ */
+export async function qpdfEncrypted(source: string, dir: string, name: string, how: QpdfEncryption, opts: { emptyOwnerOnly?: boolean } = {}): Promise<string> {
+  const path = join(dir, name);
+  const args: Record<QpdfEncryption, string[]> = {
+    'rc4-40': ['40', '--'],
+    'rc4-128': ['128', '--use-aes=n', '--'],
+    'aes-128': ['128', '--use-aes=y', '--'],
+    'aes-256-r5': ['256', '--force-R5', '--'],
+    'aes-256-r6': ['256', '--'],
+  };
+  // emptyOwnerOnly: a user password is set but the owner's is empty, so the file still opens
+  // without one (poppler and qpdf try the empty password as the owner's; pdf.js does not).
+  const passwords = opts.emptyOwnerOnly ? ['secret', ''] : ['', 'owner'];
+  const insecure = opts.emptyOwnerOnly ? ['--allow-insecure'] : [];
+  const [bits, ...rest] = args[how];
+  await run('qpdf', ['--allow-weak-crypto', '--object-streams=generate', '--encrypt', ...passwords, bits!, ...insecure, ...rest, source, path]);
+  return path;
+}
+
+/**
+ * Two stamp annotations on an empty A4 page, each an appearance stream (BBox 0 0 100 50) that
+ * draws a 100×50 px image over its box and fills a rectangle: one printable (flag Print),
+ * Rect 200×100 pt, so the RGB image prints at 36 ppi, with a CMYK fill; one Print+Hidden
+ * with a gray fill.
+ */
+export async function annotatedPdf(dir: string, name: string): Promise<string> {
+  const doc = await PDFDocument.create();
+  const page = doc.addPage(A4);
+  const jpg = await sharp({ create: { width: 100, height: 50, channels: 3, background: { r: 200, g: 30, b: 30 } } }).jpeg().toBuffer();
+  const image = await doc.embedJpg(jpg);
+  const ctx = doc.context;
+  const stamp = (fill: string, rect: number[], flags: number) => {
+    const ap = ctx.register(
+      ctx.stream(`q 100 0 0 50 0 0 cm /Im1 Do Q ${fill} 10 10 20 20 re f`, {
+        Type: 'XObject',
+        Subtype: 'Form',
+        BBox: [0, 0, 100, 50],
+        Resources: { XObject: { Im1: image.ref } },
+      }),
+    );
+    return ctx.register(ctx.obj({ Type: 'Annot', Subtype: 'Stamp', Rect: rect, F: flags, AP: { N: ap } }));
+  };
+  page.node.set(PDFName.of('Annots'), ctx.obj([stamp('0 0 0 1 k', [100, 100, 300, 200], 4), stamp('0.5 g', [100, 400, 150, 425], 4 | 2)]));
+  return save(doc, dir, name);
+}

@@ -149,11 +149,23 @@ describe('encryption and versions', () => {
     expect(info).toMatchObject({ output_intent: 'FOGRA39', pdfx: 'PDF/X-1:2001' });
   });
 
-  it('reads the permissions of an owner-password PDF and says content was not read', async () => {
+  it('reads the permissions of an owner-password PDF and, decrypted with the empty user password, its content', async () => {
     const { details } = await probe(files.encOwner!);
     expect(details.encryption).toMatchObject({ filter: 'Standard', revision: 3, key_bits: 128, permissions: { print: false, modify: false } });
-    expect(details.content_read).toBe(false);
-    expect(details.notes.join(' ')).toMatch(/encrypted/);
+    expect(details.content_read).toBe(true);
+    expect(details.notes.join(' ')).not.toMatch(/encrypted/);
+  });
+});
+
+describe('printable annotations', () => {
+  it('reads the appearance streams of printed annotations (images, colour), not hidden ones', async () => {
+    const path = await fx.annotatedPdf(dir, 'annotated.pdf');
+    const { details } = await probe(path);
+    // The stamp's 100x50 px image fills its 200x100 pt Rect (BBox 100x50 fitted to it): 36 ppi.
+    expect(details.images.map((i) => ({ w: i.width, h: i.height, ppi: i.ppi, placed: [i.placed_w_pt, i.placed_h_pt] }))).toEqual([{ w: 100, h: 50, ppi: 36, placed: [200, 100] }]);
+    const labels = details.colors.map((c) => c.label);
+    expect(labels.sort()).toEqual(['DeviceCMYK', 'DeviceRGB']);
+    expect(labels).not.toContain('DeviceGray');
   });
 });
 

@@ -44,7 +44,9 @@ const EXPECTED: Record<string, { make: (dir: string) => Promise<string>; statuse
   lab_fill: { make: (d) => fx.colourPdf(d, 'lab.pdf', 'lab'), statuses: [P, P, P, P, P, P, F, P] },
   rgb_fill: { make: (d) => fx.colourPdf(d, 'rgb_fill.pdf', 'rgb_fill'), statuses: [P, P, P, P, P, P, F, P] },
   devicen_spot: { make: (d) => fx.colourPdf(d, 'devicen.pdf', 'devicen'), statuses: [P, P, P, P, P, P, P, P] },
-  encrypted_no_print: { make: (d) => fx.encryptedPdf(d, 'encrypted.pdf', { allowPrint: false }), statuses: [P, P, P, P, P, S, P, F] },
+  encrypted_no_print: { make: (d) => fx.encryptedPdf(d, 'encrypted.pdf', { allowPrint: false }), statuses: [P, P, P, P, P, P, P, F] },
+  // Empty user password (AES-256, object streams): decrypted, so its 76 ppi image fails.
+  aes256_rgb_76ppi: { make: async (d) => fx.qpdfEncrypted(await fx.imagesPdf(d, 'to-encrypt.pdf', [{ kind: 'rgb', px: [300, 200], mm: [100, 66.67], at: [10, 10] }]), d, 'aes256.pdf', 'aes-256-r6'), statuses: [P, P, P, P, P, F, F, F] },
   open_password: { make: (d) => fx.encryptedPdf(d, 'open_password.pdf', { userPassword: 'secret', allowPrint: true }), statuses: [F, S, S, S, S, S, S, S] },
   truncated: { make: async (d) => fx.truncatedCopy(await fx.imagesPdf(d, 'whole.pdf', [{ kind: 'cmyk', px: [800, 800], mm: [50, 50], at: [0, 0] }]), d, 'truncated.pdf'), statuses: [F, S, S, S, S, S, S, S] },
   garbage_after_header: { make: (d) => fx.garbagePdf(d, 'garbage.pdf'), statuses: [F, S, S, S, S, S, S, S] },
