@@ -1,7 +1,7 @@
 /**
- * An online copy of the SQLite database with SQLite's backup API (better-sqlite3's
- * `backup()`) while aiqc serve and its workers keep writing; the copy is a consistent snapshot. Written beside the target and renamed into place, so a
- * crash never leaves a half-written file under the name asked for.
+ * An online copy of the SQLite database (`VACUUM INTO`) while aiqc serve and its workers keep
+ * writing; the copy is a consistent snapshot. Written beside the target and renamed into place,
+ * so a crash never leaves a half-written file under the name asked for.
  */
 import { AiqcError } from '../qc/errors.js';
 import { existsSync } from 'node:fs';
@@ -31,16 +31,14 @@ export async function backupSqlite(sourcePath: string, targetPath: string, optio
   try {
     handle = new BetterSqlite3(source, { readonly: true, fileMustExist: true });
     handle.pragma('busy_timeout = 5000');
-    let pages = 0;
-    await handle.backup(partial, {
-      // SQLite restarts a stepwise backup whenever another connection writes between steps, so
-      // with busy workers small steps may never finish. After the first step the rest is copied
-      // in one step: a read transaction, which in WAL mode does not block writers.
-      progress: ({ totalPages }) => {
-        pages = totalPages;
-        return Math.max(totalPages, 1);
-      },
-    });
+    // VACUUM INTO copies the database in one read transaction: a consistent snapshot that, in WAL
+    // mode, never blocks the writers, and that busy writers cannot restart (the stepwise backup
+    // API starts over whenever another connection writes between its steps, which under a
+    // steady stream of writes can go on for ever).
+    handle.prepare('VACUUM INTO ?').run(partial);
+    const copy = new BetterSqlite3(partial, { readonly: true, fileMustExist: true });
+    const pages = Number(copy.pragma('page_count', { simple: true }));
+    copy.close();
     await rename(partial, target);
     return { path: target, pages };
   } catch (error) {
