@@ -15,7 +15,7 @@ import { tempDir, testRuntime } from '../test/helpers/runtime.ts';
 import { buildFixtureReports } from '../test/report/fixture-reports.ts';
 
 const run = promisify(execFile);
-const out = process.argv[2] ?? '/work/wt/shots15';
+const out = process.argv[2] ?? 'bench/.out/report-shots';
 await mkdir(out, { recursive: true });
 const { path: chromiumPath, problem } = await findChromium(process.env);
 if (!chromiumPath) throw new Error(problem);
