@@ -28,7 +28,7 @@ import {
 import type { CollaborationRole, EmuApp, EmuFile, EmuFolder, EmuState, EmuUser } from './state.js';
 import { canWrite, createEmptyState, loadStateFile, roleOnFolder, saveStateFile } from './state.js';
 import type { DeliveryAttempt, WebhookRetryOptions } from './webhook-delivery.js';
-import { escapeHtml } from '../report/html.js';
+import { escapeHtml } from '../report/escape.js';
 
 type Json = Record<string, unknown>;
 
