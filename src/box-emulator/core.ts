@@ -1,11 +1,12 @@
 // The emulator's operations on its state, with Box's permission rules and side effects
 // (webhook firing, name conflicts). Both the HTTP API and the admin API call these, so an
 // upload "as a user" from a test behaves exactly like an upload through the API.
-import { createHash } from 'node:crypto';
 import type { BoxAppConfigJson } from './apps.js';
 import { appConfigJson, createApp } from './apps.js';
 import { TokenStore } from './oauth.js';
-import { FILE_STANDARD_KEYS, fileFull, fileMini, folderMini, selectFields, userMini } from './represent.js';
+import type { StagedBlob } from './blobs.js';
+import { EmuApiError, badRequest, forbidden, notFound } from './errors.js';
+import { fileMini, folderMini } from './represent.js';
 import type {
   CollaborationRole,
   EmuApp,
@@ -13,6 +14,7 @@ import type {
   EmuFile,
   EmuFolder,
   EmuState,
+  EmuFileVersion,
   EmuUser,
   EmuWebhook,
 } from './state.js';
@@ -30,29 +32,12 @@ import {
 } from './state.js';
 import type { DeliveryAttempt, WebhookRetryOptions } from './webhook-delivery.js';
 import { WebhookDispatcher } from './webhook-delivery.js';
-import { BOX_WEBHOOK_TRIGGERS } from '../box/webhook-triggers.js';
+import { WebhookRules } from './webhook-rules.js';
 
-const WEBHOOK_TRIGGERS: ReadonlySet<string> = new Set(BOX_WEBHOOK_TRIGGERS);
+export { EmuApiError, badRequest, forbidden, notFound } from './errors.js';
 
-/** An error the emulator answers with Box's error JSON. */
-export class EmuApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly contextInfo?: Record<string, unknown>,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = 'EmuApiError';
-  }
-}
-
-export const notFound = (): EmuApiError => new EmuApiError(404, 'not_found', 'Not Found');
-export const forbidden = (): EmuApiError =>
-  new EmuApiError(403, 'access_denied_insufficient_permissions', 'Access denied - insufficient permission');
-export const badRequest = (message: string, code = 'bad_request'): EmuApiError => new EmuApiError(400, code, message);
-
+/** File content: small content in memory (admin uploads) or a file streamed to the staging area. */
+export type BlobInput = Buffer | StagedBlob;
 
 export interface EmulatorCoreOptions {
   webhookRetry?: WebhookRetryOptions;
@@ -73,7 +58,7 @@ export class BoxEmulatorCore {
   readonly dispatcher: WebhookDispatcher;
   readonly now: () => number;
   private readonly onChange: () => void;
-  private readonly allowInsecureWebhooks: boolean;
+  private readonly webhooks: WebhookRules;
   private readonly timezoneOffsetMinutes: number;
 
   constructor(
@@ -84,7 +69,7 @@ export class BoxEmulatorCore {
     this.tokens = new TokenStore(this.now, options.accessTokenTtlS ?? 3600);
     this.dispatcher = new WebhookDispatcher(options.webhookRetry);
     this.onChange = options.onChange ?? (() => undefined);
-    this.allowInsecureWebhooks = options.allowInsecureWebhooks ?? false;
+    this.webhooks = new WebhookRules(this, state, options.allowInsecureWebhooks ?? false, () => this.onChange());
     this.timezoneOffsetMinutes = options.timezoneOffsetMinutes ?? -480;
   }
 
@@ -271,15 +256,11 @@ export class BoxEmulatorCore {
 
   // ----- files -------------------------------------------------------------------------
 
-  private storeVersion(content: Buffer, uploaderId: string): { id: string; sha1: string; size: number; createdAt: string; uploaderId: string } {
-    const version = {
-      id: nextId(this.state),
-      sha1: createHash('sha1').update(content).digest('hex'),
-      size: content.length,
-      createdAt: this.stamp(),
-      uploaderId,
-    };
-    this.state.blobs.set(version.id, content);
+  /** Put the content in the blob store under a new version id (a staged file is renamed, not copied). */
+  private storeVersion(content: BlobInput, uploaderId: string): EmuFileVersion {
+    const staged = Buffer.isBuffer(content) ? this.state.blobs.stageBuffer(content) : content;
+    const version = { id: nextId(this.state), sha1: staged.sha1, size: staged.size, createdAt: this.stamp(), uploaderId };
+    this.state.blobs.adopt(version.id, staged);
     return version;
   }
 
@@ -298,7 +279,7 @@ export class BoxEmulatorCore {
     userId: string,
     parentId: string,
     rawName: unknown,
-    content: Buffer,
+    content: BlobInput,
     options: { asAdmin?: boolean; contentCreatedAt?: string; contentModifiedAt?: string; copy?: boolean } = {},
   ): EmuFile {
     const { name, ownerId } = this.checkUpload(userId, parentId, rawName, options);
@@ -329,7 +310,7 @@ export class BoxEmulatorCore {
   uploadNewVersion(
     userId: string,
     fileId: string,
-    content: Buffer,
+    content: BlobInput,
     options: { name?: unknown; ifMatch?: string; asAdmin?: boolean } = {},
   ): EmuFile {
     const file = options.asAdmin ? this.state.files.get(fileId) : this.visibleFile(userId, fileId);
@@ -415,136 +396,52 @@ export class BoxEmulatorCore {
     if (!canRead(roleOnFolder(this.state, userId, source.parentId))) throw forbidden();
     const version = input.versionId ? source.versions.find((v) => v.id === input.versionId) : currentVersion(source);
     if (!version) throw notFound();
-    const content = this.state.blobs.get(version.id);
-    if (!content) throw notFound();
+    if (!this.state.blobs.has(version.id)) throw notFound();
     const name = input.name === undefined ? source.name : input.name;
     const target = input.parentId === '0' ? undefined : this.visibleFolder(userId, input.parentId);
     if (input.parentId !== '0' && !canUpload(roleOnFolder(this.state, userId, input.parentId))) throw forbidden();
     const checked = this.checkName(name);
     const existing = findNameConflict(this.state, input.parentId, checked, target?.ownerId ?? userId);
     if (existing) throw this.conflictError(existing);
-    return this.uploadFile(userId, input.parentId, checked, content, { copy: true });
+    const staged = this.state.blobs.copyToStaging(version.id, version.sha1);
+    try {
+      return this.uploadFile(userId, input.parentId, checked, staged, { copy: true });
+    } finally {
+      this.state.blobs.discard(staged);
+    }
   }
 
-  readableFileContent(userId: string, fileId: string, versionId?: string): { file: EmuFile; content: Buffer } {
+  /** The version `userId` may download (current unless `versionId`); its content is `state.blobs.read(version.id)`. */
+  readableFileContent(userId: string, fileId: string, versionId?: string): { file: EmuFile; version: EmuFileVersion } {
     const file = this.visibleFile(userId, fileId);
     if (!canRead(roleOnFolder(this.state, userId, file.parentId))) throw forbidden();
     const version = versionId ? file.versions.find((v) => v.id === versionId) : currentVersion(file);
     if (!version) throw notFound();
-    const content = this.state.blobs.get(version.id);
-    if (!content) throw notFound();
-    return { file, content };
+    if (!this.state.blobs.has(version.id)) throw notFound();
+    return { file, version };
   }
 
-  // ----- webhooks ----------------------------------------------------------------------
+  // ----- webhooks (rules in webhook-rules.ts) -----------------------------------------
 
   createWebhook(userId: string, clientId: string, input: Record<string, unknown>): EmuWebhook {
-    const target = input['target'] as { id?: unknown; type?: unknown } | undefined;
-    const address = input['address'];
-    const triggers = input['triggers'];
-    if (!target || typeof target.id !== 'string' || (target.type !== 'folder' && target.type !== 'file')) {
-      throw badRequest("Bad Request: 'target' must be {id, type: file|folder}");
-    }
-    this.checkWebhookAddress(address);
-    if (!Array.isArray(triggers) || triggers.length === 0 || !triggers.every((t) => typeof t === 'string' && WEBHOOK_TRIGGERS.has(t))) {
-      throw badRequest("Bad Request: 'triggers' must be a non-empty list of Box webhook triggers");
-    }
-    this.checkTriggersForTarget(target.type, triggers as string[]);
-    if (target.type === 'folder') this.visibleFolder(userId, target.id);
-    else this.visibleFile(userId, target.id);
-    // Box: one webhook per item per app, whatever its address (a new address is a PUT).
-    for (const existing of this.state.webhooks.values()) {
-      if (existing.clientId === clientId && existing.targetId === target.id && existing.targetType === target.type) {
-        throw new EmuApiError(409, 'conflict', 'Webhook:' + existing.id + ' already exists on the specified target.');
-      }
-    }
-    const webhook: EmuWebhook = {
-      id: nextId(this.state),
-      targetType: target.type,
-      targetId: target.id,
-      address: address as string,
-      triggers: [...new Set(triggers as string[])],
-      createdById: userId,
-      clientId,
-      createdAt: this.stamp(),
-    };
-    this.state.webhooks.set(webhook.id, webhook);
-    this.onChange();
-    return webhook;
-  }
-
-  /** Box: FILE.UPLOADED (an upload into a folder) is a folder trigger; a file target cannot have it. */
-  private checkTriggersForTarget(targetType: 'file' | 'folder', triggers: string[]): void {
-    if (targetType === 'file' && triggers.includes('FILE.UPLOADED')) {
-      throw badRequest("Bad Request: the trigger 'FILE.UPLOADED' is only available on folders", 'bad_request');
-    }
-  }
-
-  private checkWebhookAddress(address: unknown): void {
-    let url: URL | undefined;
-    try {
-      url = typeof address === 'string' ? new URL(address) : undefined;
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw badRequest("Bad Request: 'address' must be a URL");
-    if (!this.allowInsecureWebhooks && (url.protocol !== 'https:' || (url.port !== '' && url.port !== '443'))) {
-      throw badRequest("Bad Request: 'address' must use HTTPS on port 443 (start the emulator with --allow-insecure-webhooks for a plain http receiver)");
-    }
+    return this.webhooks.create(userId, clientId, input);
   }
 
   /** Webhooks belong to the app that made them; another app sees 404. */
   visibleWebhook(clientId: string, webhookId: string): EmuWebhook {
-    const webhook = this.state.webhooks.get(webhookId);
-    if (!webhook || webhook.clientId !== clientId) throw notFound();
-    return webhook;
+    return this.webhooks.visible(clientId, webhookId);
   }
 
   updateWebhook(clientId: string, webhookId: string, input: Record<string, unknown>): EmuWebhook {
-    const webhook = this.visibleWebhook(clientId, webhookId);
-    if (input['address'] !== undefined) {
-      this.checkWebhookAddress(input['address']);
-      webhook.address = input['address'] as string;
-    }
-    if (Array.isArray(input['triggers'])) {
-      const triggers = input['triggers'] as unknown[];
-      if (!triggers.every((t) => typeof t === 'string' && WEBHOOK_TRIGGERS.has(t))) throw badRequest('Bad Request: unknown trigger');
-      this.checkTriggersForTarget(webhook.targetType, triggers as string[]);
-      webhook.triggers = triggers as string[];
-    }
-    this.onChange();
-    return webhook;
+    return this.webhooks.update(clientId, webhookId, input);
   }
 
   deleteWebhook(clientId: string, webhookId: string): void {
-    this.visibleWebhook(clientId, webhookId);
-    this.state.webhooks.delete(webhookId);
-    this.onChange();
+    this.webhooks.delete(clientId, webhookId);
   }
 
   private fireFileUploaded(file: EmuFile, actorId: string): void {
-    for (const webhook of this.state.webhooks.values()) {
-      if (!webhook.triggers.includes('FILE.UPLOADED')) continue;
-      const watches =
-        webhook.targetType === 'folder' ? isWithin(this.state, file.parentId, webhook.targetId) : webhook.targetId === file.id;
-      if (!watches) continue;
-      const app = this.state.apps.get(webhook.clientId);
-      this.dispatcher.enqueue({
-        webhookId: webhook.id,
-        address: webhook.address,
-        trigger: 'FILE.UPLOADED',
-        keys: () => ({ primary: app?.primarySignatureKey, secondary: app?.secondarySignatureKey }),
-        payload: {
-          created_at: this.stamp(),
-          trigger: 'FILE.UPLOADED',
-          webhook: { id: webhook.id, type: 'webhook' },
-          created_by: userMini(this.state.users.get(actorId)),
-          // Box's payload carries shared_link: null for an unshared file (the API's file JSON omits it).
-          source: { ...selectFields(fileFull(this.state, webhook.createdById, file), undefined, FILE_STANDARD_KEYS), shared_link: null },
-          additional_info: [],
-        },
-      });
-    }
+    this.webhooks.fireFileUploaded(file, actorId);
   }
 
   deliveries(): DeliveryAttempt[] {

@@ -2,6 +2,7 @@
 // memory and optionally persisted as one JSON file. Pure data plus the access rules Box
 // applies to it; nothing here speaks HTTP.
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { BlobStore } from './blobs.js';
 
 export type CollaborationRole =
   | 'co-owner'
@@ -108,13 +109,13 @@ export interface EmuState {
   apps: Map<string, EmuApp>;
   folders: Map<string, EmuFolder>;
   files: Map<string, EmuFile>;
-  /** Content of each file version, keyed by version id. */
-  blobs: Map<string, Buffer>;
+  /** Content of each file version, keyed by version id: files on disk, not memory. */
+  blobs: BlobStore;
   collaborations: Map<string, EmuCollaboration>;
   webhooks: Map<string, EmuWebhook>;
 }
 
-export function createEmptyState(): EmuState {
+export function createEmptyState(blobs: BlobStore = BlobStore.temporary()): EmuState {
   return {
     enterpriseId: '900001',
     nextId: 100_000_001,
@@ -122,7 +123,7 @@ export function createEmptyState(): EmuState {
     apps: new Map(),
     folders: new Map(),
     files: new Map(),
-    blobs: new Map(),
+    blobs,
     collaborations: new Map(),
     webhooks: new Map(),
   };
@@ -231,14 +232,15 @@ export function currentVersion(file: EmuFile): EmuFileVersion {
 
 interface PersistedState {
   format: 'aiqc-box-emulator-state';
-  version: 1;
+  /** 1: content embedded as base64 in `blobs`; 2: content in the blob directory beside the file. */
+  version: 1 | 2;
   enterpriseId: string;
   nextId: number;
   users: EmuUser[];
   apps: EmuApp[];
   folders: EmuFolder[];
   files: EmuFile[];
-  blobs: Record<string, string>;
+  blobs?: Record<string, string>;
   collaborations: EmuCollaboration[];
   webhooks: EmuWebhook[];
 }
@@ -246,21 +248,24 @@ interface PersistedState {
 export function serializeState(state: EmuState): string {
   const persisted: PersistedState = {
     format: 'aiqc-box-emulator-state',
-    version: 1,
+    version: 2,
     enterpriseId: state.enterpriseId,
     nextId: state.nextId,
     users: [...state.users.values()],
     apps: [...state.apps.values()],
     folders: [...state.folders.values()],
     files: [...state.files.values()],
-    blobs: Object.fromEntries([...state.blobs].map(([k, v]) => [k, v.toString('base64')])),
     collaborations: [...state.collaborations.values()],
     webhooks: [...state.webhooks.values()],
   };
   return JSON.stringify(persisted);
 }
 
-export function deserializeState(text: string, source: string): EmuState {
+/** The blob directory kept beside a state file: `state.json` → `state.json.blobs/`. */
+export const blobDirFor = (statePath: string): string => `${statePath}.blobs`;
+
+/** Parse a state file; content a version-1 file embeds is written out to `blobs`. */
+export function deserializeState(text: string, source: string, blobs: BlobStore): EmuState {
   let parsed: PersistedState;
   try {
     parsed = JSON.parse(text) as PersistedState;
@@ -269,9 +274,10 @@ export function deserializeState(text: string, source: string): EmuState {
       cause: err,
     });
   }
-  if (parsed.format !== 'aiqc-box-emulator-state' || parsed.version !== 1) {
-    throw new Error(`${source}: not an aiqc-box-emulator state file (version 1); delete it or pass another --state path`);
+  if (parsed.format !== 'aiqc-box-emulator-state' || (parsed.version !== 1 && parsed.version !== 2)) {
+    throw new Error(`${source}: not an aiqc-box-emulator state file (version 1 or 2); delete it or pass another --state path`);
   }
+  for (const [versionId, base64] of Object.entries(parsed.blobs ?? {})) blobs.set(versionId, Buffer.from(base64, 'base64'));
   const byId = <T extends { id: string }>(items: T[]): Map<string, T> => new Map(items.map((i) => [i.id, i]));
   return {
     enterpriseId: parsed.enterpriseId,
@@ -280,13 +286,13 @@ export function deserializeState(text: string, source: string): EmuState {
     apps: new Map(parsed.apps.map((a) => [a.clientId, a])),
     folders: byId(parsed.folders),
     files: byId(parsed.files),
-    blobs: new Map(Object.entries(parsed.blobs).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    blobs,
     collaborations: byId(parsed.collaborations),
     webhooks: byId(parsed.webhooks),
   };
 }
 
-export function loadStateFile(path: string): EmuState | undefined {
+export function loadStateFile(path: string, blobs: BlobStore): EmuState | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -294,7 +300,7 @@ export function loadStateFile(path: string): EmuState | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  return deserializeState(text, path);
+  return deserializeState(text, path, blobs);
 }
 
 /** Write-then-rename so a crash never leaves half a state file behind. */
