@@ -31,6 +31,7 @@ const UNAUTHORIZED = { 'www-authenticate': 'Bearer realm="Service", error="inval
 
 async function sendBoxError(request: FastifyRequest, reply: FastifyReply, err: unknown): Promise<FastifyReply> {
   const answer = errorAnswer(err, request.id);
+  answer.headers['box-request-id'] = request.id;
   if (answer.status === 413) {
     // Not read past the limit: say so and close, rather than take the rest of a huge body.
     request.raw.resume();

@@ -93,9 +93,9 @@ export const header = (request: FastifyRequest, name: string): string | undefine
 /** Route parameter, as the router decoded it. */
 export const param = (request: FastifyRequest, name: string): string => (request.params as Record<string, string | undefined>)[name] ?? '';
 
-/** JSON with Box's bare `application/json` content type. */
+/** JSON with Box's bare `application/json` content type (a Buffer, so no `charset` is appended). */
 export function sendJson(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): FastifyReply {
-  return reply.code(status).headers({ ...headers, 'content-type': 'application/json' }).send(JSON.stringify(body));
+  return reply.code(status).headers({ ...headers, 'content-type': 'application/json' }).send(Buffer.from(JSON.stringify(body)));
 }
 
 export function sendEmpty(reply: FastifyReply, status: number, headers: Record<string, string> = {}): FastifyReply {

@@ -83,6 +83,11 @@ describe('box-node-sdk against the emulator', () => {
     });
     expect(reuse.status).toBe(400);
     expect(await reuse.json()).toMatchObject({ error: 'invalid_grant' });
+    // One successful refresh counted (the refused reuse is not); the admin API reports the same.
+    const before = seed.emulator.admin.oauthStats();
+    expect(before.refreshes).toBe(1);
+    expect(before.refresh_tokens).toBeGreaterThanOrEqual(1);
+    expect(await (await fetch(`${seed.emulator.url}/_admin/oauth/stats`)).json()).toEqual(before);
 
     await oauth.revokeToken(networkSession);
     const afterRevoke = await fetch(`${seed.emulator.url}/2.0/users/me`, { headers: { authorization: `Bearer ${refreshed.accessToken}` } });
