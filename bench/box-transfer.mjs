@@ -50,7 +50,7 @@ try {
   await measure('listAllItems 2 500 items (3 pages)', 5, () => box.listAllItems(listing));
 
   console.table(results);
-  console.log(`peak RSS (client and emulator in one process, emulator holds every upload in memory): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+  console.log(`peak RSS (client and emulator in one process; the emulator keeps content on disk): ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
 } finally {
   await emulator.close();
   rmSync(dir, { recursive: true, force: true });
