@@ -29,7 +29,7 @@ export async function runBoxEmulatorCli(argv: string[], log: (line: string) => v
     .description("A local stand-in for Box's API, upload and OAuth hosts, for tests and demos (no Box account needed).")
     .option('--port <port>', 'port to listen on (0 = any free port)', parseNumber('a port number 0–65535', 65535), 0)
     .option('--host <host>', 'interface to bind', '127.0.0.1')
-    .option('--state <file>', 'load state from FILE if present and save every change to it')
+    .option('--state <file>', 'load state from FILE if present and save every change to it (file content goes to FILE.blobs/)')
     .option('--write-app-config <file>', 'create a fresh JWT app with its own service account and write its Box config JSON to FILE')
     .option('--webhook-retry-delay-ms <ms>', 'wait between webhook delivery tries (Box: minutes to hours)', parseNumber('milliseconds'))
     .option('--primary-key <key>', "webhook signature primary key for the app(s) (aiqc's BOX_WEBHOOK_PRIMARY_KEY)")
