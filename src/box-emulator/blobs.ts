@@ -38,8 +38,9 @@ export class HashingCounter extends Transform {
   }
 }
 
+/** Version content by version id, Map-like (`get`/`set`/`has`/`delete`) but on disk. */
 export class BlobStore {
-  /** Map-like `size` is not offered: counting means listing the directory. */
+  /** Uploads in flight and session parts; renamed into place when a version is stored. */
   private readonly staging: string;
 
   private constructor(

@@ -2,7 +2,7 @@
 // memory and optionally persisted as one JSON file. Pure data plus the access rules Box
 // applies to it; nothing here speaks HTTP.
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { BlobStore } from './blobs.js';
+import type { BlobStore } from './blobs.js';
 
 export type CollaborationRole =
   | 'co-owner'
@@ -115,7 +115,7 @@ export interface EmuState {
   webhooks: Map<string, EmuWebhook>;
 }
 
-export function createEmptyState(blobs: BlobStore = BlobStore.temporary()): EmuState {
+export function createEmptyState(blobs: BlobStore): EmuState {
   return {
     enterpriseId: '900001',
     nextId: 100_000_001,
