@@ -141,6 +141,38 @@ describe('emulator content on disk', () => {
     expect(stagedBytes(seed.emulator.blobDir)).toBe(0);
   });
 
+  it('removes the staged file when the client gives up halfway through an upload', async () => {
+    const boundary = 'emu-abort-boundary';
+    const controller = new AbortController();
+    const blobDir = seed.emulator.blobDir;
+    const filesBefore = seed.emulator.admin.state.files.size;
+    let stagedMidway = 0;
+    async function* body(): AsyncGenerator<Buffer> {
+      yield Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="attributes"\r\n\r\n${JSON.stringify({ name: 'abandoned.bin', parent: { id: seed.incoming.id } })}\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="abandoned.bin"\r\n\r\n`,
+      );
+      for (let sent = 0; sent < 20 * MiB; sent += MiB) yield Buffer.alloc(MiB, 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      stagedMidway = stagedBytes(blobDir);
+      controller.abort();
+    }
+    const outcome = await fetch(`${seed.emulator.baseUrls.uploadUrl}/2.0/files/content`, {
+      method: 'POST',
+      signal: controller.signal,
+      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: Readable.toWeb(Readable.from(body())) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit).then(
+      () => 'answered',
+      (err: Error) => err.name,
+    );
+    expect(outcome).toBe('AbortError');
+    expect(stagedMidway).toBeGreaterThan(10 * MiB);
+    await expect.poll(() => stagedBytes(blobDir)).toBe(0);
+    expect(seed.emulator.admin.state.files.size).toBe(filesBefore);
+  });
+
   it("answers a JSON body over the limit with Box's 413 and keeps nothing", async () => {
     const response = await fetch(`${seed.emulator.url}/2.0/folders`, {
       method: 'POST',
