@@ -4,6 +4,7 @@ import { imageColorspace } from './colorspace.js';
 import { imageDimensions } from './dimensions.js';
 import { imageDpi } from './dpi.js';
 import { imageIccProfile } from './icc-profile.js';
+import { imageQrCode } from './qr-code.js';
 import { imageTransparency } from './transparency.js';
 
-export const imageChecks = [imageDimensions, imageAspectRatio, imageColorspace, imageDpi, imageTransparency, imageIccProfile, imageBrandColours];
+export const imageChecks = [imageDimensions, imageAspectRatio, imageColorspace, imageDpi, imageTransparency, imageIccProfile, imageBrandColours, imageQrCode];
