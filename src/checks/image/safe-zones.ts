@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { aiJudge } from '../../analysis/ai/judge.js';
+import { aiConfigOf } from '../../analysis/ai/settings.js';
 import { textContent } from '../../analysis/text/content.js';
 import { languagesParam } from '../../analysis/text/languages.js';
 import { allWords, type FractionBox, type TextWord } from '../../analysis/text/types.js';
 import { imageProbe } from '../../analysis/image.js';
-import { requestOf, type CheckOutcome } from '../../qc/types.js';
+import { requestOf, type CheckContext, type CheckOutcome } from '../../qc/types.js';
 import { defineCheck, list } from '../define.js';
 
 export interface Zone extends FractionBox {
@@ -66,11 +68,42 @@ function union(boxes: FractionBox[]): FractionBox {
 
 const round = (b: FractionBox): FractionBox => ({ x: Number(b.x.toFixed(4)), y: Number(b.y.toFixed(4)), w: Number(b.w.toFixed(4)), h: Number(b.h.toFixed(4)) });
 
+interface LogoSearch {
+  boxes: Array<{ label: string; box: FractionBox }>;
+  /** What `measured.logos` says: how the logos were looked for, or why not. */
+  note: string;
+}
+
+/**
+ * Where the AI model places logos. OCR cannot find a logo that is a mark, not words; a vision
+ * model can, roughly. No model configured, or a failed call: said, and the text judgement stands.
+ */
+async function findLogos(ctx: CheckContext<{ logos: boolean }>): Promise<LogoSearch> {
+  if (!ctx.params.logos) return { boxes: [], note: 'not looked for (logos: false)' };
+  const config = aiConfigOf(ctx.env.extensions);
+  if (!config.configured) return { boxes: [], note: 'not located: no AI model configured (text only)' };
+  try {
+    const judge = await ctx.analyses.get(aiJudge);
+    const answer = await judge.ask({
+      check: 'image.safe_zones',
+      config: { question: 'logos' },
+      instructions:
+        'Locate every logo, brand mark, wordmark, badge or legal seal in the image. For each, give one region with label "logo: <what it is>" ' +
+        'tightly around it, as fractions of the width and height from the top-left. Answer pass with a short explanation listing what you found; empty regions if there is none.',
+      signal: ctx.signal,
+    });
+    const boxes = answer.verdict.regions.map((r) => ({ label: r.label.replace(/^logo:\s*/i, ''), box: { x: r.x, y: r.y, w: r.w, h: r.h } }));
+    return { boxes, note: `${boxes.length} located by ${answer.model}${answer.cached ? ' (cached)' : ''}; boxes are approximate` };
+  } catch (err) {
+    return { boxes: [], note: `not located: the AI model failed (${err instanceof Error ? err.message : String(err)}); text only` };
+  }
+}
+
 export const imageSafeZones = defineCheck({
   id: 'image.safe_zones',
   name: 'Safe zones',
   description:
-    'No text (OCR word boxes) lies in the areas the platform’s interface covers on 9:16 Stories, Reels and TikTok — `platform` meta_stories, meta_reels or tiktok, with the zones from their published specs — or in explicit `zones`. Logos are not located (text only).',
+    'No text (OCR word boxes) lies in the areas the platform’s interface covers on 9:16 Stories, Reels and TikTok — `platform` meta_stories, meta_reels or tiktok, with the zones from their published specs — or in explicit `zones`. With an AI model configured, `logos` also asks it where logos are; its boxes are approximate, so a logo in a zone is a warning.',
   appliesTo: ['image'],
   params: z
     .strictObject({
@@ -83,10 +116,12 @@ export const imageSafeZones = defineCheck({
       min_overlap: z.number().gt(0).max(1).default(0.25).meta({ description: 'Share of a word’s box inside a zone for it to count (default 0.25)' }),
       min_confidence: z.number().min(0).max(100).default(60).meta({ description: 'OCR words read with less confidence (0..100) are ignored as noise (default 60)' }),
       languages: languagesParam,
+      logos: z.boolean().default(true).meta({ description: 'Also ask the AI model (when one is configured) where logos are; a logo in a zone warns (default true)' }),
     })
     .refine((p) => (p.platform === undefined) !== (p.zones === undefined), { message: 'give either `platform` (meta_stories, meta_reels, tiktok) or `zones`, not both and not neither' }),
   requires: (p) => [requestOf(textContent, { languages: p.languages })],
-  async run({ params, analyses }): Promise<CheckOutcome> {
+  async run(ctx): Promise<CheckOutcome> {
+    const { params, analyses } = ctx;
     const zones = params.zones ?? PLATFORM_ZONES[params.platform!];
     const source = params.platform ?? 'profile zones';
     const { details } = await analyses.get(imageProbe);
@@ -107,8 +142,23 @@ export const imageSafeZones = defineCheck({
       hits.set(key, hit);
     }
     const findings = [...hits.values()].map((h) => ({ zone: h.zone.name, text: h.words.map((w) => w.text).join(' '), box: round(union(h.words.map((w) => w.box))) }));
-    const measured = { words_read: words.length, words_in_zones: findings.reduce((s, f) => s + f.text.split(' ').length, 0), text_source: content.engine, logos: 'not located (text only)' };
+    const logos = await findLogos(ctx);
+    const logoHits = logos.boxes.flatMap((l) => {
+      const zone = zones.map((z) => ({ z, o: overlapOf(l.box, z) })).filter((x) => x.o >= params.min_overlap).sort((a, b) => b.o - a.o)[0]?.z;
+      return zone ? [{ zone: zone.name, label: l.label, box: round(l.box) }] : [];
+    });
+    const measured = { words_read: words.length, words_in_zones: findings.reduce((s, f) => s + f.text.split(' ').length, 0), text_source: content.engine, logos: logos.note, ...(logos.boxes.length ? { logos_in_zones: logoHits.length } : {}) };
     const expected = { platform: source, zones: zones.map((z) => ({ name: z.name, ...round(z) })) };
+    const logoEvidence = logoHits.map((l) => ({ label: `logo (${l.label}) in the ${l.zone}, as the AI model places it`, box: l.box, detail: { zone: l.zone, logo: l.label } }));
+    if (findings.length === 0 && logoHits.length > 0) {
+      return {
+        status: 'warn',
+        message: `no text in the ${source} UI areas, but the AI model places ${logoHits.map((l) => `a logo (${l.label}) in the ${l.zone}`).join(', ')}: its boxes are approximate — look, and move the logo into the middle of the frame if it is there`,
+        measured,
+        expected,
+        evidence: logoEvidence,
+      };
+    }
     if (findings.length === 0) {
       return { status: 'pass', message: `no text in the ${source} UI areas (${list(zones.map((z) => z.name))}); ${words.length} word${words.length === 1 ? '' : 's'} read, all clear of them`, measured, expected };
     }
@@ -120,7 +170,7 @@ export const imageSafeZones = defineCheck({
         .join(', ')}${findings.length > 5 ? ` and ${findings.length - 5} more` : ''} — move it into the middle of the frame, where the ${source} interface does not cover it`,
       measured,
       expected,
-      evidence: findings.map((f) => ({ label: `"${f.text}" in the ${f.zone}`, box: f.box, detail: { zone: f.zone, text: f.text } })),
+      evidence: [...findings.map((f) => ({ label: `"${f.text}" in the ${f.zone}`, box: f.box, detail: { zone: f.zone, text: f.text } })), ...logoEvidence],
     };
   },
 });

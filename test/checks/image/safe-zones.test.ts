@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QcRuntime } from '../../../src/app/runtime.js';
+import { aiConfigFromEnv } from '../../../src/analysis/ai/settings.js';
 import { PLATFORM_ZONES } from '../../../src/checks/image/safe-zones.js';
 import { renderHtml } from '../../../src/report/html.js';
+import { startFakeOpenAi } from '../../fakes/openai-compatible.js';
 import { inlineProfile, tempDir, testRuntime } from '../../helpers/runtime.js';
+import { check, runChecks } from '../text/helpers.js';
 
 let rt: QcRuntime;
 let dir: string;
@@ -57,6 +60,30 @@ describe('image.safe_zones', () => {
     const html = renderHtml(bad.report);
     expect(html).toContain('Text under the platform’s interface');
     expect(html).toMatch(/stroke="#d32f2f"/);
+  });
+
+  it('logos: where an AI model is configured, a logo it places in a zone is a warning; without one the text judgement stands and says so', async () => {
+    const fake = await startFakeOpenAi();
+    try {
+      fake.reply({
+        kind: 'verdict',
+        verdict: { status: 'pass', confidence: 0.8, explanation: 'One logo: a round Acme badge near the bottom edge.', regions: [{ label: 'logo: Acme roundel', x: 0.42, y: 0.9, w: 0.16, h: 0.07 }], timecodes: [] },
+      });
+      const ai = aiConfigFromEnv({ AIQC_AI_PROVIDER: 'openai-compatible', AIQC_AI_MODEL: 'fake-vision-1', AIQC_AI_BASE_URL: fake.baseUrl, AIQC_AI_API_KEY: 'sk-test', AIQC_AI_CACHE: 'off', AIQC_AI_MAX_RETRIES: '0' });
+      const file = await frame('logo.png', false);
+      const report = await runChecks(file, [{ id: 'image.safe_zones', params: { platform: 'meta_stories' } }], { extensions: { ai } });
+      const r = check(report, 'image.safe_zones');
+      expect(r.status, r.message).toBe('warn');
+      expect(r.message).toMatch(/the AI model places a logo \(Acme roundel\) in the bottom bar \(250 px\)/);
+      expect(r.measured!['logos']).toMatch(/^1 located by openai-compatible:fake-vision-1@127\.0\.0\.1:\d+; boxes are approximate$/);
+      expect(r.evidence![0]!.box).toEqual({ x: 0.42, y: 0.9, w: 0.16, h: 0.07 });
+      expect(fake.requests).toHaveLength(1);
+      const without = check(await runChecks(file, [{ id: 'image.safe_zones', params: { platform: 'meta_stories' } }]), 'image.safe_zones');
+      expect(without.status).toBe('pass');
+      expect(without.measured!['logos']).toBe('not located: no AI model configured (text only)');
+    } finally {
+      await fake.close();
+    }
   });
 
   it('explicit zones are judged as given', async () => {
