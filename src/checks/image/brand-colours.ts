@@ -60,14 +60,8 @@ export const imageBrandColours = defineCheck({
     const judgedHere = considered.filter((j) => !(params.ignore_neutrals && j.neutral));
     const off = judgedHere.filter((j) => (j.delta_e ?? Infinity) > params.tolerance);
     const measured = {
-      dominant_colours: considered.map((j) => ({
-        hex: j.colour.hex,
-        share: Number(j.colour.share.toFixed(3)),
-        nearest: j.nearest?.name,
-        nearest_hex: j.nearest?.hex,
-        delta_e: j.delta_e,
-        ...(j.neutral ? { neutral: true } : {}),
-      })),
+      // One line per colour here; the evidence carries each as numbers.
+      dominant_colours: considered.map((j) => `${j.colour.hex} ${pct(j.colour.share)} → ${j.nearest?.name ?? '—'} ΔE ${j.delta_e?.toFixed(1) ?? '—'}${j.neutral ? ' (neutral)' : ''}`),
       off_palette_share: Number(off.reduce((s, j) => s + j.colour.share, 0).toFixed(3)),
     };
     const expected = { palette: palette.map((p) => `${p.name} ${p.hex}`), tolerance_delta_e2000: params.tolerance, min_share: params.min_share };

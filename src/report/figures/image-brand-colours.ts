@@ -22,14 +22,15 @@ export function brandColourSwatches(report: QcReport): string {
     .map((d, i) => {
       const y = 18 + i * ROW;
       const share = typeof d['share'] === 'number' ? `${Math.round(d['share'] * 100)}%` : '';
-      const de = typeof d['delta_e'] === 'number' ? `ΔE ${d['delta_e'].toFixed(1)}` : '';
       const verdict = typeof d['verdict'] === 'string' ? d['verdict'] : '';
+      const neutral = verdict.startsWith('neutral');
+      const de = typeof d['delta_e'] === 'number' && !neutral ? `ΔE ${d['delta_e'].toFixed(1)} · ` : '';
       return (
         `<rect x="0" y="${y}" width="44" height="26" rx="3" fill="${fillOf(d['hex'])}" stroke="#0003"/>` +
         `<text x="50" y="${y + 17}">${escapeHtml(String(d['hex']))} ${escapeHtml(share)}</text>` +
         `<rect x="150" y="${y}" width="44" height="26" rx="3" fill="${fillOf(d['nearest_hex'])}" stroke="#0003"/>` +
         `<text x="200" y="${y + 11}">${escapeHtml(String(d['nearest'] ?? '—'))}</text>` +
-        `<text x="200" y="${y + 24}" fill="${VERDICT_COLOUR[verdict] ?? '#333333'}">${escapeHtml(de)} · ${escapeHtml(verdict)}</text>`
+        `<text x="200" y="${y + 24}" fill="${VERDICT_COLOUR[verdict] ?? '#333333'}">${escapeHtml(de)}${escapeHtml(neutral ? 'neutral, not judged' : verdict)}</text>`
       );
     })
     .join('');

@@ -58,7 +58,7 @@ describe('image.brand_colours', () => {
     // #e6052e is a slightly different red from a re-export: ΔE2000 ≈ 0.8 from #e4002b.
     const good = await run(await poster('on-brand.png', '#e6052e', '#002855'));
     expect(good.result.status, good.result.message).toBe('pass');
-    const colours = good.result.measured!['dominant_colours'] as Array<{ hex: string; share: number; nearest: string; delta_e: number }>;
+    const colours = good.result.evidence!.map((e) => e.detail as { hex: string; share: number; nearest: string; delta_e: number });
     const red = colours.find((c) => c.nearest === 'Acme red')!;
     expect(red.share).toBeCloseTo(0.5, 1);
     expect(red.delta_e).toBeLessThan(2);
