@@ -78,6 +78,13 @@ describe('image.brand_colours', () => {
     const html = renderHtml(bad.report);
     expect(html).toContain('Brand colours found');
     expect(html).toMatch(/fill="#3a9a2c"/);
+    // The picture is drawn from the JSON: a tampered colour is drawn grey, never written into the markup.
+    const tampered = structuredClone(bad.report);
+    const row = tampered.checks.find((c) => c.id === 'image.brand_colours')!;
+    row.evidence![0]!.detail = { ...row.evidence![0]!.detail, hex: '#fff"/><script>alert(1)</script>', nearest: '<b>x</b>' };
+    const out = renderHtml(tampered);
+    expect(out).not.toContain('<script>alert(1)');
+    expect(out).not.toContain('<b>x</b>');
   });
 
   it('the tolerance decides: the same poster passes at a loose tolerance', async () => {

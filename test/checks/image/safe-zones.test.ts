@@ -86,10 +86,14 @@ describe('image.safe_zones', () => {
     }
   });
 
-  it('explicit zones are judged as given', async () => {
+  it('explicit zones are judged as given; meta_reels and tiktok catch the same call to action', async () => {
     const file = await frame('zones.png', true);
     const top = await run(file, { zones: [{ name: 'top third', x: 0, y: 0, w: 1, h: 0.33 }] });
     expect(top.result.status, top.result.message).toBe('pass');
+    const reels = await run(file, { platform: 'meta_reels' });
+    expect(reels.result.message).toMatch(/"SHOP NOW" in the bottom 35%/);
+    const tiktok = await run(file, { platform: 'tiktok' });
+    expect(tiktok.result.message).toMatch(/"SHOP NOW" in the bottom caption and CTA \(484 px\)/);
   });
 
   it('platform zones are for 9:16: a square image is skipped, saying why', async () => {
