@@ -6,6 +6,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { brandSchema, parseBrand, type ClientBrand } from './brand.js';
 import { ConfigError, problemsFromZod, type ConfigProblem } from './errors.js';
 import type { ProfileSet } from './profiles.js';
 import { readYamlFile } from './yaml-file.js';
@@ -35,6 +36,7 @@ export const clientSchema = z
     box_reports_folder_id: boxId.optional().meta({ description: 'Older flat form of box.folders[0].reports_folder_id' }),
     guidelines: z.string().optional().meta({ description: 'Brand guideline text for the AI checks' }),
     dictionary: z.array(z.string()).optional().meta({ description: 'Words the spelling check accepts for this client' }),
+    brand: brandSchema.optional(),
     report_formats: z
       .array(z.enum(REPORT_FORMATS))
       .min(1)
@@ -68,6 +70,8 @@ export interface ClientConfig {
   folders: BoxFolderMapping[];
   guidelines?: string;
   dictionary?: string[];
+  /** Palette and allowed QR domains for the image checks (normalised: lower-case hex and hosts). */
+  brand?: ClientBrand;
   /** Default both. */
   report_formats?: ReportFormat[];
 }
@@ -133,6 +137,8 @@ export async function loadClientsConfig(configDir: string, profiles: ProfileSet)
         else folderOwners.set(folderId, `${fpath}`);
       }
     });
+    const brand = c.brand ? parseBrand(c.brand, ['clients', id, 'brand'], at) : undefined;
+    if (brand) problems.push(...brand.problems);
     clients.push({
       id,
       name: c.name,
@@ -141,6 +147,7 @@ export async function loadClientsConfig(configDir: string, profiles: ProfileSet)
       folders,
       ...(c.guidelines !== undefined ? { guidelines: c.guidelines } : {}),
       ...(c.dictionary !== undefined ? { dictionary: c.dictionary } : {}),
+      ...(brand ? { brand: brand.brand } : {}),
       ...(c.report_formats !== undefined ? { report_formats: [...new Set(c.report_formats)] } : {}),
     });
   }

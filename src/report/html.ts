@@ -7,6 +7,8 @@
 import { REPORT_CSS } from './css.js';
 import { loudnessChart, pdfPages, segmentTimeline, truePeakMarkers } from './charts.js';
 import { escapeHtml, safeImageUri } from './escape.js';
+import { brandColourSwatches } from './figures/image-brand-colours.js';
+import { safeZoneOverlay } from './figures/image-safe-zones.js';
 import { EVIDENCE_LINES_SHOWN, groupEvidence, seriesOf, type CheckRow, type EvidenceStill } from './evidence.js';
 import { buildReportModel, STATUS_LABEL, VERDICT_LABEL, VERDICT_LINE, type FixItem } from './model.js';
 import type { QcReport } from './schema.js';
@@ -74,6 +76,8 @@ function pictures(report: QcReport): string {
       const p = pdfPages(report);
       return p ? `<h3>Pages with findings</h3>${p}` : '';
     })(),
+    ((s) => (s ? `<h3>Brand colours found</h3>${s}` : ''))(brandColourSwatches(report)),
+    ((s) => (s ? `<h3>Text under the platform’s interface</h3>${s}` : ''))(safeZoneOverlay(report)),
   ].filter(Boolean);
   return parts.length ? `<section class="glance"><h2>At a glance</h2>${parts.join('')}</section>` : '';
 }
