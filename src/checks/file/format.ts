@@ -21,7 +21,7 @@ export const fileFormat = defineCheck({
   name: 'File format',
   description: 'The format, read from the content, is one of the allowed ones; a name whose extension disagrees is called out.',
   appliesTo: ['image', 'pdf', 'video', 'audio'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allowed: z.array(z.string().min(1)).min(1).transform((a) => a.map(normalise)).meta({ description: 'e.g. ["jpeg", "png"]' }),
   }),
   async run({ asset, params }) {
