@@ -14,6 +14,7 @@ const EXTENSIONS_OF: Record<string, string[]> = {
   mov: ['mov', 'qt'],
   mp4: ['mp4', 'm4v'],
   aiff: ['aif', 'aiff'],
+  ogg: ['ogg', 'oga'],
 };
 
 export const fileFormat = defineCheck({
