@@ -1,8 +1,10 @@
 /**
  * What `aiqc check` does not pay for at start-up (issue 11): a check's params schema is built
- * when first read, and a built-in profile is read when first used.
+ * when first read, a built-in profile is read when first used, and a JPEG is decoded once (at
+ * the thumbnail's reduced scale, which still reads the whole compressed stream).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { ConfigError } from '../../src/config/errors.js';
 import { ProfileSet } from '../../src/config/profiles.js';
 import { CheckCatalogue } from '../../src/qc/catalogue.js';
 import { tempDir } from '../helpers/runtime.js';
+import { runChecks } from '../checks/text/helpers.js';
 
 const catalogue = new CheckCatalogue(builtinChecks);
 let dir: string;
@@ -58,5 +61,19 @@ describe('lazy start-up', () => {
     await mkdir(join(dir, 'profiles'));
     await writeFile(join(dir, 'profiles', 'mine.yaml'), 'id: mine\nname: Mine\nextends: static_general\nchecks:\n  - id: image.dpi\n    params: { min: -1 }\n');
     await expect(ProfileSet.load({ catalogue, configDir: dir })).rejects.toThrow(/checks\[0\]\.params\.min/);
+  });
+
+  it('decodes a JPEG once, for the thumbnail, and still finds one cut short in its last bytes', async () => {
+    const photo = join(dir, 'photo.jpg');
+    await sharp({ create: { width: 2400, height: 1600, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }).jpeg({ quality: 85 }).toFile(photo);
+    const good = await runChecks(photo, [{ id: 'image.transparency', params: { allowed: false } }]);
+    expect(good.verdict).toBe('pass');
+    expect(good.asset.thumbnail).toMatch(/^data:image\/jpeg;base64,/);
+    const bytes = await readFile(photo);
+    const cut = join(dir, 'cut.jpg');
+    await writeFile(cut, bytes.subarray(0, bytes.length - 64));
+    const bad = await runChecks(cut, [{ id: 'image.transparency', params: { allowed: false } }]);
+    expect(bad.verdict).toBe('error');
+    expect(bad.error).toMatch(/damaged or incomplete/);
   });
 });
