@@ -5,12 +5,12 @@
  * ("Input file contains unsupported image format").
  */
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aiConfigFromEnv } from '../../../src/analysis/ai/settings.js';
 import { startFakeOpenAi, type FakeOpenAi } from '../../fakes/openai-compatible.js';
-import { check, runChecks, textImage } from '../../checks/text/helpers.js';
+import { check, FIXTURES, runChecks, textImage } from '../../checks/text/helpers.js';
 
 let fake: FakeOpenAi;
 let jp2: string;
@@ -45,5 +45,17 @@ describe('JPEG 2000: OCR and the model read the decoded raster', () => {
     expect(fake.requests).toHaveLength(1);
     const parts = fake.requests[0]!.body.messages!.flatMap((m) => (Array.isArray(m.content) ? m.content : []));
     expect(parts.find((p) => p.type === 'image_url')?.image_url?.url).toMatch(/^data:image\/jpeg;base64,/);
+  });
+
+  it('an SVG is read the same way: sharp (librsvg) draws it for OCR', async () => {
+    const svg = `${FIXTURES}/copy.svg`;
+    await writeFile(
+      svg,
+      '<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900"><rect width="100%" height="100%" fill="#fff"/>' +
+        '<text x="80" y="400" font-family="DejaVu Sans" font-size="90">Please drink responsibly</text></svg>',
+    );
+    const report = await runChecks(svg, [{ id: 'text.required_phrases', params: { phrases: ['Please drink responsibly'] } }]);
+    expect(report.asset.format).toBe('svg');
+    expect(check(report, 'text.required_phrases').status).toBe('pass');
   });
 });
