@@ -1,11 +1,15 @@
 /**
- * Not a test: how fast the CLI starts (issue 11). Median of 5 runs each of
+ * Not a test: how fast the CLI starts (issue 11). Median of RUNS (default 5) runs each of
  *   - `node -e ''` (Node itself),
  *   - `aiqc --help`                                   goal: under 0.25 s wall,
  *   - a plain script doing sharp metadata() + stats() on a 4000×3000 JPEG (the floor),
  *   - `aiqc check` on that JPEG                       goal: within 1.5× of the plain script,
  *                                                     peak RSS under 150 MB.
  * Wall time and peak RSS come from GNU time. Run: npm run bench:startup (builds dist first).
+ * The cases run interleaved (one of each per round), so a burst of load on a shared machine hits
+ * them alike; the check/plain ratio is also given as the median of each round's own ratio.
+ * AIQC_BENCH_CLI=path/to/dist/cli/main.js measures another build; AIQC_BENCH_BEFORE=path/to/main.js
+ * adds that build's --help and check to the same rounds, for a before/after under the same load.
  * The machine's load average is printed with the figures: on a busy machine they are noisy.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -14,7 +18,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 
-const RUNS = 5;
+const RUNS = Number(process.env['RUNS'] ?? 5);
+const CLI = process.env['AIQC_BENCH_CLI'] ?? 'dist/cli/main.js';
 try {
   execFileSync('/usr/bin/time', ['-f', '%e', 'true'], { stdio: 'ignore' });
 } catch {
@@ -39,26 +44,45 @@ try {
 
   const cases: { name: string; args: string[]; goal?: string }[] = [
     { name: 'node -e ""', args: ['-e', ''] },
-    { name: 'aiqc --help', args: ['dist/cli/main.js', '--help'], goal: 'wall < 0.25 s' },
+    { name: 'aiqc --help', args: [CLI, '--help'], goal: 'wall < 0.25 s' },
     { name: 'plain sharp metadata+stats', args: [plain, jpeg] },
-    { name: 'aiqc check 4000x3000.jpg', args: ['dist/cli/main.js', 'check', jpeg, '--json'], goal: 'wall < 1.5× plain; RSS < 150 MB' },
+    { name: 'aiqc check 4000x3000.jpg', args: [CLI, 'check', jpeg, '--json'], goal: 'wall < 1.5× plain; RSS < 150 MB' },
   ];
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; median of ${RUNS} runs`);
-  console.log('case                          wall_s  user+sys_s  peak_rss_mb  goal');
-  const medians = new Map<string, number>();
-  for (const c of cases) {
-    const runs: { wall: number; cpu: number; rss: number }[] = [];
-    for (let i = 0; i < RUNS; i++) {
+  const BEFORE = process.env['AIQC_BENCH_BEFORE'];
+  if (BEFORE) {
+    cases.push({ name: 'BEFORE aiqc --help', args: [BEFORE, '--help'] }, { name: 'BEFORE aiqc check', args: [BEFORE, 'check', jpeg, '--json'] });
+  }
+  const before = loadavg();
+  type Run = { wall: number; cpu: number; rss: number };
+  const runs = new Map<string, Run[]>(cases.map((c) => [c.name, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const c of cases) {
       const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...c.args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
       const [wall, user, sys, rssKb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
-      runs.push({ wall: wall!, cpu: user! + sys!, rss: rssKb! / 1024 });
+      runs.get(c.name)!.push({ wall: wall!, cpu: user! + sys!, rss: rssKb! / 1024 });
     }
-    const med = (pick: (r: (typeof runs)[number]) => number) => runs.map(pick).sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
-    medians.set(c.name, med((r) => r.wall));
-    console.log(`${c.name.padEnd(30)}${med((r) => r.wall).toFixed(2).padEnd(8)}${med((r) => r.cpu).toFixed(2).padEnd(12)}${med((r) => r.rss).toFixed(0).padEnd(13)}${c.goal ?? ''}`);
   }
-  const ratio = medians.get('aiqc check 4000x3000.jpg')! / medians.get('plain sharp metadata+stats')!;
-  console.log(`aiqc check / plain sharp: ${ratio.toFixed(2)}×`);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const fmt = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  console.log(`load average ${fmt(before)} before, ${fmt(loadavg())} after; median of ${RUNS} interleaved runs; ${CLI}`);
+  console.log('case                          wall_s  user+sys_s  peak_rss_mb (max)  goal');
+  for (const c of cases) {
+    const rs = runs.get(c.name)!;
+    const rss = `${median(rs.map((r) => r.rss)).toFixed(0)} (${Math.max(...rs.map((r) => r.rss)).toFixed(0)})`;
+    console.log(`${c.name.padEnd(30)}${median(rs.map((r) => r.wall)).toFixed(2).padEnd(8)}${median(rs.map((r) => r.cpu)).toFixed(2).padEnd(12)}${rss.padEnd(19)}${c.goal ?? ''}`);
+  }
+  const check = runs.get('aiqc check 4000x3000.jpg')!;
+  const plainRuns = runs.get('plain sharp metadata+stats')!;
+  const ratio = median(check.map((r) => r.wall)) / median(plainRuns.map((r) => r.wall));
+  const paired = median(check.map((r, i) => r.wall / plainRuns[i]!.wall));
+  const pairedCpu = median(check.map((r, i) => r.cpu / plainRuns[i]!.cpu));
+  console.log(`aiqc check / plain sharp: ${ratio.toFixed(2)}× (median of per-round ratios: wall ${paired.toFixed(2)}×, cpu ${pairedCpu.toFixed(2)}×)`);
+  const beforeRuns = runs.get('BEFORE aiqc check');
+  if (beforeRuns) {
+    const wall = median(beforeRuns.map((r, i) => r.wall / plainRuns[i]!.wall));
+    const cpu = median(beforeRuns.map((r, i) => r.cpu / plainRuns[i]!.cpu));
+    console.log(`BEFORE check / plain sharp: ${(median(beforeRuns.map((r) => r.wall)) / median(plainRuns.map((r) => r.wall))).toFixed(2)}× (per-round: wall ${wall.toFixed(2)}×, cpu ${cpu.toFixed(2)}×)`);
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

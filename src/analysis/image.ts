@@ -1,10 +1,10 @@
 /**
  * Images through sharp (libvips). The only module that touches image pixels: the probe
- * (header + one full decode that both proves the file is intact and yields the channel
- * statistics the transparency check needs) and the report thumbnail.
+ * (header + one decode that proves the file is intact and yields what the checks and the
+ * report need: the channel statistics of an image with alpha, or else the thumbnail).
  */
 import { parse as parseIcc } from 'icc';
-import sharp, { type Metadata, type Stats } from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { randomUUID } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -100,6 +100,35 @@ export const imagePixels: Analysis<string> = {
 // input; a QC run reads each image once, so the cache only adds its size to peak memory.
 sharp.cache(false);
 
+/** The thumbnail the report shows; `failOn` makes the same decode prove the data intact. */
+function drawThumbnail(path: string, maxPixels: number, failOn: 'truncated' | 'none'): Promise<Buffer> {
+  return sharp(path, { limitInputPixels: maxPixels, failOn })
+    .autoOrient()
+    .resize(480, 480, { fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 78 })
+    .toBuffer();
+}
+
+interface ImageDecode {
+  isOpaque: boolean;
+  thumbnail?: Buffer;
+}
+
+/**
+ * The one decode of the pixels, which proves the data intact (a truncated file fails here).
+ * An image with an alpha channel is decoded in full for its statistics (is any pixel not
+ * opaque?); one without needs none, and its decode draws the thumbnail, which for JPEG and
+ * WebP decodes at a reduced scale (shrink-on-load) yet reads the whole compressed stream, so
+ * a 12-megapixel photo is decoded once, not twice.
+ */
+async function decodeOnce(path: string, meta: Metadata, maxPixels: number): Promise<ImageDecode> {
+  if (meta.hasAlpha) return { isOpaque: (await sharp(path, { limitInputPixels: maxPixels, failOn: 'truncated' }).stats()).isOpaque };
+  return { isOpaque: true, thumbnail: await drawThumbnail(path, maxPixels, 'truncated') };
+}
+
+const decodes = new WeakMap<ProbeResult<ImageDetails>, ImageDecode>();
+
 export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
   id: 'image.probe',
   async compute(ctx) {
@@ -124,11 +153,9 @@ export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
           `it was not decoded, to protect the machine. Export it smaller, or raise AIQC_MAX_PIXELS if such files are expected`,
       );
     }
-    let stats: Stats;
+    let decode: ImageDecode;
     try {
-      // The full decode proves the pixel data is intact (truncated files fail here) and
-      // yields per-channel statistics in the same pass.
-      stats = await sharp(path, { limitInputPixels: ctx.env.maxPixels, failOn: 'truncated' }).stats();
+      decode = await decodeOnce(path, meta, ctx.env.maxPixels);
     } catch (err) {
       throw new AssetUnreadableError(`the image data is damaged or incomplete (${sharpReason(err)}): re-export ${name} and upload it again`, { cause: err });
     }
@@ -147,14 +174,14 @@ export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
       vips_space: meta.space ?? 'unknown',
       channels: meta.channels ?? 0,
       has_alpha: meta.hasAlpha ?? false,
-      has_transparent_pixels: (meta.hasAlpha ?? false) && !stats.isOpaque,
+      has_transparent_pixels: (meta.hasAlpha ?? false) && !decode.isOpaque,
       ...(density ? { density_ppi: density.ppi } : {}),
       ...(icc ? { icc } : {}),
       bits_per_sample: BITS[meta.depth ?? 'uchar'] ?? 8,
       pages: meta.pages ?? 1,
       ...(meta.orientation ? { orientation: meta.orientation } : {}),
     };
-    return {
+    const probe: ProbeResult<ImageDetails> = {
       format: JPEG2000.has(ctx.asset.sniff.format) ? ctx.asset.sniff.format : formatName(meta.format),
       info: {
         width,
@@ -169,6 +196,8 @@ export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
       },
       details,
     };
+    decodes.set(probe, decode);
+    return probe;
   },
 };
 
@@ -199,13 +228,8 @@ async function recordedResolution(path: string, meta: Metadata): Promise<Recorde
 export const imageThumbnail: Analysis<Buffer | undefined> = {
   id: 'image.thumbnail',
   async compute(ctx) {
-    await ctx.get(imageProbe); // never decode what the probe refused
-    return sharp(await ctx.get(imagePixels), { limitInputPixels: ctx.env.maxPixels })
-      .autoOrient()
-      .resize(480, 480, { fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .jpeg({ quality: 78 })
-      .toBuffer();
+    const probe = await ctx.get(imageProbe); // never decode what the probe refused
+    return decodes.get(probe)?.thumbnail ?? drawThumbnail(await ctx.get(imagePixels), ctx.env.maxPixels, 'none');
   },
 };
 

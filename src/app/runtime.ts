@@ -11,7 +11,7 @@ import { ProfileSet } from '../config/profiles.js';
 import { readEnvironment, type Env, type Settings } from '../config/environment.js';
 import { CheckCatalogue, KindRegistry } from '../qc/catalogue.js';
 import { runQc, type QcDeps, type QcInput } from '../qc/engine.js';
-import type { QcEnvironment } from '../qc/types.js';
+import type { FamilySettings, QcEnvironment } from '../qc/types.js';
 import type { QcReport } from '../report/schema.js';
 
 export const TOOL_VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -25,7 +25,7 @@ export interface QcRuntime {
   run(input: QcInput): Promise<QcReport>;
 }
 
-export async function createQcRuntime(settings: Settings, extensions: Record<string, unknown> = {}): Promise<QcRuntime> {
+export async function createQcRuntime(settings: Settings, extensions: FamilySettings = {}): Promise<QcRuntime> {
   const catalogue = new CheckCatalogue(builtinChecks);
   const kinds = new KindRegistry(builtinKindHandlers);
   const profiles = await ProfileSet.load({ catalogue, configDir: settings.configDir });

@@ -3,15 +3,16 @@
  * every check's params validated by that check's own schema. Built-in profiles ship in the
  * package's `profiles/` folder; a user's live in `<config dir>/profiles/` and may shadow one.
  */
+import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { editDistance } from '../checks/text/words.js';
 import type { CheckCatalogue } from '../qc/catalogue.js';
 import type { AssetKind, ResolvedCheck, ResolvedProfile, Severity } from '../qc/types.js';
 import { ConfigError, problemsFromZod, type ConfigProblem } from './errors.js';
-import { readYamlFile, type LoadedYaml } from './yaml-file.js';
+import { parseYamlText, readYamlFile, type LoadedYaml } from './yaml-file.js';
 
 export const BUILTIN_PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
 
@@ -52,6 +53,14 @@ interface LoadedProfile {
   builtin: boolean;
 }
 
+/** A built-in profile not read yet: its id is its file name (checked when it is read). */
+interface UnreadBuiltin {
+  file: string;
+  unread: true;
+}
+
+type ProfileEntry = LoadedProfile | UnreadBuiltin;
+
 /** The general profile used when none is named, by the asset's kind. */
 export const GENERAL_PROFILE_FOR_KIND: Record<AssetKind, string> = {
   image: 'static_general',
@@ -67,20 +76,22 @@ export class ProfileSet {
   private readonly raw = new Map<string, Map<string, RawCheck>>();
 
   private constructor(
-    private readonly profiles: Map<string, LoadedProfile>,
+    private readonly profiles: Map<string, ProfileEntry>,
     private readonly catalogue: CheckCatalogue,
   ) {}
 
   /**
-   * Load built-in and user profiles, then resolve every one so that all errors surface at
-   * start-up rather than when the first file of some kind arrives.
+   * Load the user's profiles and resolve every one (with the built-ins they extend), so that
+   * all errors in them surface at start-up rather than when the first file of some kind
+   * arrives. Built-in profiles ship with the code and are proven by its tests: each is read
+   * and resolved when first used, so `aiqc check` on an image parses one YAML file, not all.
    */
   static async load(opts: { catalogue: CheckCatalogue; configDir?: string; builtinDir?: string }): Promise<ProfileSet> {
-    const profiles = new Map<string, LoadedProfile>();
-    await addDir(profiles, opts.builtinDir ?? BUILTIN_PROFILES_DIR, true);
-    if (opts.configDir) await addDir(profiles, join(opts.configDir, 'profiles'), false);
+    const profiles = new Map<string, ProfileEntry>();
+    await addBuiltinDir(profiles, opts.builtinDir ?? BUILTIN_PROFILES_DIR);
+    if (opts.configDir) await addDir(profiles, join(opts.configDir, 'profiles'));
     const set = new ProfileSet(profiles, opts.catalogue);
-    for (const id of profiles.keys()) set.resolve(id);
+    for (const [id, entry] of profiles) if (!('unread' in entry)) set.resolve(id);
     return set;
   }
 
@@ -103,7 +114,8 @@ export class ProfileSet {
 
   source(id: string): string | undefined {
     const p = this.profiles.get(id);
-    return p ? (p.builtin ? `built-in (${p.yaml.file})` : p.yaml.file) : undefined;
+    if (!p) return undefined;
+    return 'unread' in p ? `built-in (${p.file})` : p.builtin ? `built-in (${p.yaml.file})` : p.yaml.file;
   }
 
   get(id: string): ResolvedProfile {
@@ -121,7 +133,7 @@ export class ProfileSet {
   private resolve(id: string, chain: string[] = []): ResolvedProfile {
     const cached = this.resolved.get(id);
     if (cached) return cached;
-    const loaded = this.profiles.get(id);
+    const loaded = this.read(id);
     if (!loaded) throw new UnknownProfileError(id, this.ids());
     const { profile, yaml } = loaded;
     if (chain.includes(id)) {
@@ -193,6 +205,18 @@ export class ProfileSet {
     this.raw.set(id, merged);
     return resolved;
   }
+
+  /** The profile's file, read now if it is a built-in not read yet. */
+  private read(id: string): LoadedProfile | undefined {
+    const entry = this.profiles.get(id);
+    if (!entry || !('unread' in entry)) return entry;
+    const loaded = parseProfile(entry.file, readFileSync(entry.file, 'utf8'), true);
+    if (loaded.profile.id !== id) {
+      throw new ConfigError(entry.file, [{ path: 'id', message: `the built-in profile's id "${loaded.profile.id}" differs from its file name`, fix: `name the file ${loaded.profile.id}.yaml` }]);
+    }
+    this.profiles.set(id, loaded);
+    return loaded;
+  }
 }
 
 export class UnknownProfileError extends ConfigError {
@@ -204,18 +228,24 @@ export class UnknownProfileError extends ConfigError {
   }
 }
 
-async function addDir(into: Map<string, LoadedProfile>, dir: string, builtin: boolean): Promise<void> {
+const yamlNames = async (dir: string) => (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n)).sort();
+
+async function addBuiltinDir(into: Map<string, ProfileEntry>, dir: string): Promise<void> {
+  for (const name of await yamlNames(dir)) into.set(basename(name, extname(name)), { file: join(dir, name), unread: true });
+}
+
+async function addDir(into: Map<string, ProfileEntry>, dir: string): Promise<void> {
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n)).sort();
+    names = await yamlNames(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !builtin) return;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
   const seenHere = new Map<string, string>();
   for (const name of names) {
     const file = join(dir, name);
-    const loaded = await loadProfileFile(file, builtin);
+    const loaded = await loadProfileFile(file, false);
     const id = loaded.profile.id;
     const clash = seenHere.get(id);
     if (clash) {
@@ -228,7 +258,15 @@ async function addDir(into: Map<string, LoadedProfile>, dir: string, builtin: bo
 }
 
 export async function loadProfileFile(file: string, builtin: boolean): Promise<LoadedProfile> {
-  const yaml = await readYamlFile(file);
+  return checkProfile(await readYamlFile(file), builtin);
+}
+
+function parseProfile(file: string, text: string, builtin: boolean): LoadedProfile {
+  return checkProfile(parseYamlText(file, text), builtin);
+}
+
+function checkProfile(yaml: LoadedYaml, builtin: boolean): LoadedProfile {
+  const file = yaml.file;
   const parsed = profileFileSchema.safeParse(yaml.data ?? {});
   if (!parsed.success) {
     throw new ConfigError(

@@ -3,8 +3,7 @@
  * It knows no family: kinds, analyses and checks come in through `QcDeps`.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AnalysisStore } from './analyses.js';
 import type { CheckCatalogue, KindRegistry } from './catalogue.js';
@@ -209,14 +208,25 @@ async function describeFile(path: string, name: string): Promise<AssetFile> {
   return { path, name, size_bytes: info.size, sha256, sniff };
 }
 
-function hashFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+/**
+ * SHA-256 of the file through one reused buffer: a read stream would leave a fresh 64 KiB
+ * chunk per read for the garbage collector, as much garbage as the file is large, at the
+ * moment the image decode needs the memory.
+ */
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  const file = await open(path);
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await file.close();
+  }
+  return hash.digest('hex');
 }
 
 function withReadableFirst(checks: readonly ResolvedCheck[]): ResolvedCheck[] {

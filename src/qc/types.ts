@@ -79,9 +79,18 @@ export interface QcEnvironment {
   ffprobePath: string;
   /** Scratch space for analyses that need files (frame stills…); removed after the run. */
   tmpDir: string;
-  /** Family-specific settings (e.g. the AI model). Each family validates its own entry. */
-  extensions: Record<string, unknown>;
+  /** Each family's own settings (the AI model, PDF limits…), typed: see `FamilySettings`. */
+  extensions: FamilySettings;
 }
+
+/**
+ * The settings of the families, one optional entry per family. The engine knows none of them:
+ * each family adds its entry where it reads it, by module augmentation —
+ * `declare module '../../qc/types.js' { interface FamilySettings { ai?: AiConfig } }` — so
+ * `env.extensions.ai` is typed end to end without the engine importing the family.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by the families' augmentations
+export interface FamilySettings {}
 
 export interface AnalysisContext {
   asset: AssetFile;

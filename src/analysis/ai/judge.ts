@@ -69,7 +69,7 @@ export function createAiJudgeAnalysis(deps: AiJudgeDeps = {}): Analysis<AiJudge>
   return {
     id: 'ai.judge',
     async compute(ctx) {
-      const config = aiConfigOf(ctx.env.extensions);
+      const config = aiConfigOf(ctx.env);
       if (!config.configured) throw new NotApplicableError(config.reason);
       const model = await (deps.modelFor ?? languageModelFor)(config);
       const label = modelLabel(config);

@@ -3,6 +3,14 @@
  * src/config/environment.ts and handed to the engine as `env.extensions.ai`.
  */
 import { AI_NOT_CONFIGURED, readEnvironment, type AiConfig, type Env } from '../../config/environment.js';
+import type { QcEnvironment } from '../../qc/types.js';
+
+declare module '../../qc/types.js' {
+  interface FamilySettings {
+    /** The AI section of the environment; absent means no model is configured. */
+    ai?: AiConfig;
+  }
+}
 
 export { AI_PROVIDERS, type AiConfig, type AiNotConfigured, type AiProvider, type AiSettings } from '../../config/environment.js';
 
@@ -12,8 +20,6 @@ export function aiConfigFromEnv(env: Env = process.env): AiConfig {
 }
 
 /** The AI settings the engine was given (`env.extensions.ai`); absent means not configured. */
-export function aiConfigOf(extensions: Record<string, unknown>): AiConfig {
-  const value = extensions['ai'] as AiConfig | undefined;
-  if (!value || typeof value !== 'object' || typeof value.configured !== 'boolean') return { configured: false, reason: AI_NOT_CONFIGURED };
-  return value;
+export function aiConfigOf(env: QcEnvironment): AiConfig {
+  return env.extensions.ai ?? { configured: false, reason: AI_NOT_CONFIGURED };
 }

@@ -4,7 +4,7 @@
  * as its rendered pages (when the PDF family provides them).
  */
 import sharp from 'sharp';
-import { imageProbe } from '../image.js';
+import { imagePixels, imageProbe } from '../image.js';
 import { pdfDocument, pdfProbe } from '../pdf/index.js';
 import { renderPageJpeg } from '../pdf/document.js';
 import { videoKeyframes } from '../text/keyframes.js';
@@ -35,7 +35,8 @@ export async function downscaleForModel(input: Buffer | string, maxPx: number, c
 
 export const imageVisual: VisualSource = async (ctx, maxPx) => {
   const { details } = await ctx.get(imageProbe);
-  return [await downscaleForModel(ctx.asset.path, maxPx, `the image, ${details.width}×${details.height} px, shown downscaled`)];
+  // The pixels the probe read: for a JPEG 2000, the PNG FFmpeg decoded (sharp cannot read JP2).
+  return [await downscaleForModel(await ctx.get(imagePixels), maxPx, `the image, ${details.width}×${details.height} px, shown downscaled`)];
 };
 
 /** Video through the av family's keyframes: `keyframes` returns them for the asset. */

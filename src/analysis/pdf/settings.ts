@@ -17,6 +17,13 @@ export const pdfSettingsSchema = z.strictObject({
 
 export type PdfSettings = z.infer<typeof pdfSettingsSchema>;
 
+declare module '../../qc/types.js' {
+  interface FamilySettings {
+    /** PDF limits (AIQC_PDF_* from the environment, or a caller's); absent keys take the defaults. */
+    pdf?: z.input<typeof pdfSettingsSchema>;
+  }
+}
+
 export class PdfSettingsError extends AiqcError {
   constructor(message: string) {
     super('pdf_settings_invalid', message);
@@ -24,7 +31,7 @@ export class PdfSettingsError extends AiqcError {
 }
 
 export function pdfSettings(env: QcEnvironment): PdfSettings {
-  const parsed = pdfSettingsSchema.safeParse(env.extensions['pdf'] ?? {});
+  const parsed = pdfSettingsSchema.safeParse(env.extensions.pdf ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${['pdf', ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
     throw new PdfSettingsError(`PDF settings are invalid (${problems}): fix env.extensions.pdf (keys: max_detail_pages, max_file_mb, thumbnail_px, page_image_px)`);

@@ -14,9 +14,14 @@ export interface TextExtension {
   sources?: Partial<Record<AssetKind, TextSource>>;
 }
 
+declare module '../../qc/types.js' {
+  interface FamilySettings {
+    text?: TextExtension;
+  }
+}
+
 function sourcesOf(env: QcEnvironment): Partial<Record<AssetKind, TextSource>> {
-  const ext = env.extensions['text'] as TextExtension | undefined;
-  return { ...TEXT_SOURCES, ...(ext?.sources ?? {}) };
+  return { ...TEXT_SOURCES, ...(env.extensions.text?.sources ?? {}) };
 }
 
 export const textContent: Analysis<TextContent, TextRequest> = {

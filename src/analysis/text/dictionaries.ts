@@ -4,7 +4,6 @@
  * the process runs, so each is built once per process (and per `DictionaryLoader`) and
  * shared by every asset.
  */
-import NSpell from 'nspell';
 import { ToolMissingError } from '../../qc/errors.js';
 import type { Analysis } from '../../qc/types.js';
 import { LANGUAGES } from './languages.js';
@@ -41,6 +40,8 @@ export class DictionaryLoader {
     } catch (err) {
       throw new ToolMissingError(`the ${language} spelling dictionary`, `npm install ${pkg} (in the aiqc installation)`, { cause: err });
     }
+    // nspell (19 modules) loads with the first dictionary, not with every `aiqc` start.
+    const { default: NSpell } = await import('nspell');
     const spell = NSpell({ aff: Buffer.from(dictionary.aff), dic: Buffer.from(dictionary.dic) });
     return { language, correct: (w) => spell.correct(w), suggest: (w) => spell.suggest(w) };
   }

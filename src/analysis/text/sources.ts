@@ -3,7 +3,7 @@
  * OCRs only pages that have none; a video OCRs scene keyframes. Each source returns the
  * same `TextPage` shape, so the text checks never know which one ran.
  */
-import { imageProbe } from '../image.js';
+import { imagePixels, imageProbe } from '../image.js';
 import { pdfDocument, pdfText } from '../pdf/index.js';
 import { renderPageJpeg } from '../pdf/document.js';
 import { videoKeyframes } from './keyframes.js';
@@ -25,7 +25,9 @@ export const OCR_ENGINE_NAME = 'tesseract.js 7 (LSTM, best_int)';
 export const imageTextSource: TextSource = async (ctx, languages) => {
   await ctx.get(imageProbe); // never decode what the probe refused (size limit, damage)
   const codes = ocrCodes(languages);
-  const page = await withOcrWorker(codes, ctx.env.tmpDir, ctx.signal, (read) => read(ctx.asset.path));
+  // The pixels the probe read: for a JPEG 2000, the PNG FFmpeg decoded (sharp cannot read JP2).
+  const pixels = await ctx.get(imagePixels);
+  const page = await withOcrWorker(codes, ctx.env.tmpDir, ctx.signal, (read) => read(pixels));
   return { pages: [{ origin: 'ocr', words: page.words }], engine: `ocr: ${OCR_ENGINE_NAME} [${codes.join('+')}]` };
 };
 

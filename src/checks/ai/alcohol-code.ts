@@ -12,7 +12,7 @@ export const aiAlcoholCode = defineCheck({
     'Asks the vision model about responsible alcohol marketing: a responsible-drinking message is shown, nobody appears under `min_apparent_age`, no intoxication, ' +
     'no health, social or sexual-success claims. Anything the model flags, or a pass it is unsure of, is a warning for human review — never a silent pass.',
   appliesTo: ['image', 'pdf', 'video'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     min_apparent_age: z.number().int().min(18).max(40).default(25).meta({ description: 'People must look at least this old (25 under most industry codes)' }),
     message_required: z.boolean().default(true).meta({ description: 'A responsible-drinking message must be visible' }),
     min_confidence: minConfidenceParam.default(0.8),

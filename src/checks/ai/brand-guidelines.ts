@@ -10,7 +10,7 @@ export const aiBrandGuidelines = defineCheck({
   name: 'Brand guidelines (AI)',
   description: 'Asks the vision model whether the asset follows the client’s brand guidelines (`guidelines` in clients.yaml); `extra` adds profile-specific rules.',
   appliesTo: ['image', 'pdf', 'video'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     extra: z.string().trim().min(1).optional().meta({ description: 'Rules added to the client’s guidelines for this profile' }),
     min_confidence: minConfidenceParam,
   }),

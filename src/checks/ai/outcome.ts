@@ -25,7 +25,7 @@ export function evidenceOf(answer: AiAnswer): Evidence[] {
 
 /** `skipped` with the reason when no model is configured; undefined when AI can run. */
 export function skippedWithoutModel(ctx: CheckContext<unknown>): CheckOutcome | undefined {
-  const config = aiConfigOf(ctx.env.extensions);
+  const config = aiConfigOf(ctx.env);
   return config.configured ? undefined : { status: 'skipped', message: config.reason };
 }
 

@@ -11,7 +11,7 @@ export const aiPrompt = defineCheck({
   name: 'AI review',
   description: 'Asks the configured vision model the profile’s own `prompt` about the asset and reports its structured verdict (status, confidence, explanation, regions or timecodes).',
   appliesTo: ['image', 'pdf', 'video'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     prompt: z.string().trim().min(10).meta({ description: 'A yes/no-style question or requirement, e.g. "The product pack is fully visible and not cropped."' }),
     min_confidence: minConfidenceParam,
   }),

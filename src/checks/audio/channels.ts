@@ -10,7 +10,7 @@ export const audioChannels = defineCheck({
   name: 'Audio channels',
   description: 'The channel count is one of `allowed`: numbers (1, 2, 6) or names (mono, stereo, 5.1, 7.1).',
   appliesTo: ['video', 'audio'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allowed: z
       .array(z.union([z.number().int().positive(), z.enum(['mono', 'stereo', '5.1', '7.1'])]))
       .min(1)

@@ -13,7 +13,7 @@ export const audioLoudness = defineCheck({
   description:
     'Programme (integrated) loudness per ITU-R BS.1770-4 / EBU R128 (FFmpeg ebur128) is `target_lufs` ± `tolerance_lu`; optionally the loudest 3 s (max short-term) and 400 ms (max momentary) stay under a ceiling, and the loudness range under `max_lra_lu`.',
   appliesTo: ['video', 'audio'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     target_lufs: z.number().max(0).meta({ description: 'e.g. -23 (EBU R128), -24 (ATSC A/85)' }),
     tolerance_lu: z.number().min(0).default(1),
     max_short_term_lufs: z.number().max(0).optional().meta({ description: 'EBU R128 s1 short-form: target + 5 LU' }),

@@ -7,7 +7,7 @@ export const audioPresent = defineCheck({
   name: 'Audio track',
   description: 'With `required: true` the file must carry an audio track; with `required: false` a silent video passes too.',
   appliesTo: ['video', 'audio'],
-  params: z.strictObject({ required: z.boolean().default(true) }),
+  params: () => z.strictObject({ required: z.boolean().default(true) }),
   async run({ params, analyses }) {
     const { details } = await analyses.get(avProbe);
     const a = details.audio;

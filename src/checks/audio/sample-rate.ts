@@ -8,7 +8,7 @@ export const audioSampleRate = defineCheck({
   name: 'Sample rate',
   description: 'The audio sample rate (Hz) is one of `allowed`.',
   appliesTo: ['video', 'audio'],
-  params: z.strictObject({ allowed: z.array(z.number().int().positive()).min(1).meta({ description: 'e.g. [48000]' }) }),
+  params: () => z.strictObject({ allowed: z.array(z.number().int().positive()).min(1).meta({ description: 'e.g. [48000]' }) }),
   async run({ params, analyses }) {
     const a = audioStreamOf((await analyses.get(avProbe)).details);
     const measured = { hz: a.sample_rate };

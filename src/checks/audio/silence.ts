@@ -11,7 +11,7 @@ export const audioSilence = defineCheck({
   name: 'Silence',
   description: 'No stretch quieter than `threshold_db` (dBFS, all channels) longer than `max_duration_s`, except up to `allow_at_start_s` / `allow_at_end_s` at the edges (FFmpeg silencedetect).',
   appliesTo: ['video', 'audio'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     max_duration_s: z.number().min(0.01).default(2),
     threshold_db: z.number().max(0).default(-60),
     allow_at_start_s: z.number().min(0).default(0.5),

@@ -10,7 +10,7 @@ export const audioTruePeak = defineCheck({
   name: 'True peak',
   description: 'The highest true (inter-sample, 4× oversampled per BS.1770-4) peak over all channels is at most `max_dbtp`.',
   appliesTo: ['video', 'audio'],
-  params: z.strictObject({ max_dbtp: z.number().max(6).default(-1).meta({ description: 'e.g. -1 (EBU R128), -2 (ATSC A/85)' }) }),
+  params: () => z.strictObject({ max_dbtp: z.number().max(6).default(-1).meta({ description: 'e.g. -1 (EBU R128), -2 (ATSC A/85)' }) }),
   requires: () => [requestOf(avPass, { measure: 'loudness' })],
   async run({ params, analyses }) {
     audioStreamOf((await analyses.get(avProbe)).details);

@@ -14,6 +14,7 @@ const EXTENSIONS_OF: Record<string, string[]> = {
   mov: ['mov', 'qt'],
   mp4: ['mp4', 'm4v'],
   aiff: ['aif', 'aiff'],
+  ogg: ['ogg', 'oga'],
 };
 
 export const fileFormat = defineCheck({
@@ -21,7 +22,7 @@ export const fileFormat = defineCheck({
   name: 'File format',
   description: 'The format, read from the content, is one of the allowed ones; a name whose extension disagrees is called out.',
   appliesTo: ['image', 'pdf', 'video', 'audio'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allowed: z.array(z.string().min(1)).min(1).transform((a) => a.map(normalise)).meta({ description: 'e.g. ["jpeg", "png"]' }),
   }),
   async run({ asset, params }) {

@@ -6,7 +6,7 @@ export const fileName = defineCheck({
   name: 'File name',
   description: 'The file name matches the naming convention (a regular expression).',
   appliesTo: ['image', 'pdf', 'video', 'audio'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     pattern: z
       .string()
       .refine((p) => {

@@ -11,7 +11,7 @@ export const fileReadable = defineCheck({
   name: 'File is readable',
   description: 'The file is an intact image, PDF, video or audio file (judged from its content, not its name).',
   appliesTo: ['image', 'pdf', 'video', 'audio', 'unknown'],
-  params: z.strictObject({}),
+  params: () => z.strictObject({}),
   async run() {
     return { status: 'pass', message: 'read by the engine' };
   },

@@ -7,7 +7,7 @@ export const fileSize = defineCheck({
   name: 'File size',
   description: 'The file is no larger than `max` and no smaller than `min` (e.g. "30 MB").',
   appliesTo: ['image', 'pdf', 'video', 'audio'],
-  params: z
+  params: () => z
     .strictObject({ max: sizeSchema.optional(), min: sizeSchema.optional() })
     .refine((p) => p.max !== undefined || p.min !== undefined, 'give max, min or both'),
   async run({ asset, params }) {

@@ -7,7 +7,7 @@ export const imageAspectRatio = defineCheck({
   name: 'Aspect ratio',
   description: 'Width ÷ height is one of `allowed` (e.g. "4:5"), within a relative `tolerance` (default 1%).',
   appliesTo: ['image'],
-  params: ratioRulesParams('["1:1", "4:5", "9:16"]'),
+  params: () => ratioRulesParams('["1:1", "4:5", "9:16"]'),
   async run({ params, analyses }) {
     const { details } = await analyses.get(imageProbe);
     const ratio = details.width / details.height;

@@ -18,7 +18,7 @@ export const imageColorspace = defineCheck({
   name: 'Colour space',
   description: 'The image is in an allowed colour space (srgb, adobergb, p3, prophoto, cmyk, gray, lab), judged from the pixel format and the embedded ICC profile.',
   appliesTo: ['image'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allowed: z
       .array(z.string().transform((s) => ALIASES[s.toLowerCase()] ?? s.toLowerCase()).pipe(z.enum(COLORSPACES)))
       .min(1)

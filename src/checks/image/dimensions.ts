@@ -7,7 +7,7 @@ export const imageDimensions = defineCheck({
   name: 'Image dimensions',
   description: 'Pixel size (as displayed, EXIF orientation applied) is one of `allowed`, and/or within min/max width and height.',
   appliesTo: ['image'],
-  params: sizeRulesParams('["1080x1080", "1080x1350"]'),
+  params: () => sizeRulesParams('["1080x1080", "1080x1350"]'),
   async run({ params, analyses }) {
     const { details } = await analyses.get(imageProbe);
     const { width, height } = details;

@@ -7,7 +7,7 @@ export const imageDpi = defineCheck({
   name: 'Resolution (ppi)',
   description: 'The resolution recorded in the file is at least `min` pixels per inch. A file that records none is treated as 72 ppi, as layout software does.',
   appliesTo: ['image'],
-  params: z.strictObject({ min: z.number().positive().meta({ description: 'e.g. 300 for print' }) }),
+  params: () => z.strictObject({ min: z.number().positive().meta({ description: 'e.g. 300 for print' }) }),
   async run({ params, analyses }) {
     const { details } = await analyses.get(imageProbe);
     const recorded = details.density_ppi;

@@ -7,7 +7,7 @@ export const imageIccProfile = defineCheck({
   name: 'ICC profile',
   description: 'An embedded ICC colour profile is present (`required: true`) or absent (`required: false`).',
   appliesTo: ['image'],
-  params: z.strictObject({ required: z.boolean().default(true) }),
+  params: () => z.strictObject({ required: z.boolean().default(true) }),
   async run({ params, analyses }) {
     const { details } = await analyses.get(imageProbe);
     const has = details.icc !== undefined;

@@ -7,7 +7,7 @@ export const imageTransparency = defineCheck({
   name: 'Transparency',
   description: 'Whether transparent pixels are allowed. Judged on the pixels: an alpha channel that is fully opaque is not transparency.',
   appliesTo: ['image'],
-  params: z.strictObject({ allowed: z.boolean().meta({ description: 'false for platforms that flatten onto black or white' }) }),
+  params: () => z.strictObject({ allowed: z.boolean().meta({ description: 'false for platforms that flatten onto black or white' }) }),
   async run({ params, analyses }) {
     const { details } = await analyses.get(imageProbe);
     const measured = { has_alpha_channel: details.has_alpha, has_transparent_pixels: details.has_transparent_pixels };

@@ -37,7 +37,7 @@ export const pdfBleed = defineCheck({
   name: 'Bleed',
   description: 'Every page\'s BleedBox reaches at least `min_mm` past its TrimBox on all four sides. A page without a BleedBox has 0 mm bleed.',
   appliesTo: ['pdf'],
-  params: z.strictObject({ min_mm: z.number().min(0).meta({ description: 'e.g. 3 (Europe) or 3.175 (1/8 in, US)' }) }),
+  params: () => z.strictObject({ min_mm: z.number().min(0).meta({ description: 'e.g. 3 (Europe) or 3.175 (1/8 in, US)' }) }),
   async run({ params, analyses }) {
     const { details } = await analyses.get(pdfProbe);
     const pages = details.pages.map(bleedOf);

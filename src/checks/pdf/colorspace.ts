@@ -54,7 +54,7 @@ export const pdfColorspace = defineCheck({
   description:
     'Every colour space the pages use — for images, fills, strokes and shadings — is in `allowed`: rgb, cmyk, gray, lab, spot (Separation/DeviceN), or narrower device_rgb/icc_rgb, device_cmyk/icc_cmyk, device_gray/icc_gray. Separations of process inks count as cmyk.',
   appliesTo: ['pdf'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allowed: z
       .array(tokenSchema)
       .min(1)

@@ -8,7 +8,7 @@ export const pdfEncrypted = defineCheck({
   description:
     'The PDF carries no encryption (permissions passwords stop prepress tools from editing or imposing it). With `allowed: true` an encrypted PDF passes as long as printing is permitted. A PDF that needs a password to open is unreadable and fails file.readable instead.',
   appliesTo: ['pdf'],
-  params: z.strictObject({ allowed: z.boolean().default(false).meta({ description: 'true: encryption is acceptable if printing is permitted' }) }),
+  params: () => z.strictObject({ allowed: z.boolean().default(false).meta({ description: 'true: encryption is acceptable if printing is permitted' }) }),
   async run({ params, analyses }) {
     const { details } = await analyses.get(pdfProbe);
     const enc = details.encryption;

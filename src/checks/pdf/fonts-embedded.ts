@@ -10,7 +10,7 @@ export const pdfFontsEmbedded = defineCheck({
   description:
     'Every font the pages use is embedded in the PDF (a printer without the font substitutes another). Type 3 fonts count as embedded; `allow_type3: false` rejects them too (they are often low-resolution bitmap fonts).',
   appliesTo: ['pdf'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allow_type3: z.boolean().default(true).meta({ description: 'false: Type 3 fonts fail as well' }),
   }),
   async run({ params, analyses }) {

@@ -11,7 +11,7 @@ export const pdfImageResolution = defineCheck({
   description:
     'Every placed image has at least `min_ppi` pixels per inch at the size it is placed on the page (the lower of its two axes). Stencil masks and 1-bit images are judged against `min_ppi_1bit` when given, else ignored; images of at most `ignore_below_px` pixels on both sides (flat fills, gradients) are ignored.',
   appliesTo: ['pdf'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     min_ppi: z.number().positive().meta({ description: 'e.g. 300 for print, 150 for large format' }),
     min_ppi_1bit: z.number().positive().optional().meta({ description: 'e.g. 1200 for 1-bit line art' }),
     ignore_below_px: z.number().int().min(0).default(16).meta({ description: 'Images this small on both sides are not judged' }),

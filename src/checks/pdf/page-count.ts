@@ -7,7 +7,7 @@ export const pdfPageCount = defineCheck({
   name: 'Page count',
   description: 'The PDF has at least `min` and at most `max` pages (e.g. 2 for a double-sided flyer).',
   appliesTo: ['pdf'],
-  params: z
+  params: () => z
     .strictObject({
       min: z.number().int().min(1).optional().meta({ description: 'Fewest pages allowed' }),
       max: z.number().int().min(1).optional().meta({ description: 'Most pages allowed' }),

@@ -59,7 +59,7 @@ export const pdfPageSize = defineCheck({
   description:
     'Every page\'s finished size — its TrimBox, or CropBox/MediaBox when there is none — is one of `allowed` ("210x297mm", "8.5x11in", "a4", "letter"…) within `tolerance_mm`, in either orientation unless `allow_rotated` is false.',
   appliesTo: ['pdf'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allowed: z.array(sizeSchema).min(1).meta({ description: 'e.g. ["a4", "letter"] or ["210x297mm"]' }),
     tolerance_mm: z.number().min(0).default(1).meta({ description: 'Allowed difference per side, in mm' }),
     allow_rotated: z.boolean().default(true).meta({ description: 'Accept landscape for a portrait size and vice versa' }),

@@ -13,7 +13,7 @@ export const textForbiddenPhrases = defineCheck({
   name: 'Forbidden phrases',
   description: 'None of `phrases` (claims, competitor names, outdated slogans…) appears in the copy, ignoring case, punctuation, line breaks and OCR glyph confusions.',
   appliesTo: ['image', 'pdf', 'video'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     phrases: z.array(z.string().trim().min(1)).min(1).meta({ description: 'e.g. ["guaranteed", "cures"]' }),
     languages: languagesParam,
   }),

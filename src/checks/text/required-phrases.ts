@@ -18,7 +18,7 @@ export const textRequiredPhrases = defineCheck({
     'Each of `phrases` (legal lines, responsible-drinking messages…) appears in the copy. Case, punctuation and line breaks do not matter, nor OCR glyph confusions ' +
     '(l/1/I, O/0, rn/m); any other difference does, and the message says which words differ. A difference read with low OCR confidence is a warning to look, not a fail.',
   appliesTo: ['image', 'pdf', 'video'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     phrases: z.array(z.string().trim().min(1)).min(1).meta({ description: 'e.g. ["Please drink responsibly"]' }),
     languages: languagesParam,
     low_confidence: z.number().min(0).max(100).default(70).meta({ description: 'OCR confidence under which a differing word may be a misread' }),

@@ -19,7 +19,7 @@ export const textSpelling = defineCheck({
     'Every word of the copy (OCR for images, the text layer for PDFs) is in a hunspell dictionary of one of `languages`, the client’s dictionary or `ignore_words`. ' +
     'URLs, e-mails, numbers, handles and brand-like tokens (™/®, inner capitals, short acronyms) are not judged; OCR words under `min_confidence` are counted, not flagged.',
   appliesTo: ['image', 'pdf', 'video'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     languages: languagesParam,
     ignore_words: z.array(z.string().min(1)).default([]).meta({ description: 'Words (brands, product names) accepted as spelled, any case' }),
     min_confidence: z.number().min(0).max(100).default(60).meta({ description: 'OCR words read with less confidence (0..100) are not judged' }),

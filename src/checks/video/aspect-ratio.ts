@@ -7,7 +7,7 @@ export const videoAspectRatio = defineCheck({
   name: 'Display aspect ratio',
   description: 'The display aspect ratio (pixel aspect and rotation applied) is one of `allowed` (e.g. "16:9"), within a relative `tolerance` (default 1%).',
   appliesTo: ['video'],
-  params: ratioRulesParams('["16:9", "9:16", "1:1", "4:5"]'),
+  params: () => ratioRulesParams('["16:9", "9:16", "1:1", "4:5"]'),
   async run({ params, analyses }) {
     const v = (await analyses.get(avProbe)).details.video!;
     const ratio = v.display_aspect_ratio;

@@ -7,7 +7,7 @@ export const videoBitrate = defineCheck({
   name: 'Bit rate',
   description: 'The overall bit rate (all streams, from the container) is at most `max_kbps` and at least `min_kbps`.',
   appliesTo: ['video', 'audio'],
-  params: z
+  params: () => z
     .strictObject({ max_kbps: z.number().positive().optional(), min_kbps: z.number().positive().optional() })
     .refine((p) => p.max_kbps !== undefined || p.min_kbps !== undefined, 'give max_kbps and/or min_kbps'),
   async run({ params, analyses, asset }) {

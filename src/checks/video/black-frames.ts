@@ -5,11 +5,12 @@ import { requestOf } from '../../qc/types.js';
 import { defineCheck } from '../define.js';
 import { describeSegment, secs, segmentEvidence } from './segment-evidence.js';
 
-const paramsSchema = z.strictObject({
-  max_duration_s: z.number().min(0).default(0.5).meta({ description: 'Longest black stretch allowed inside the clip' }),
-  allow_at_start_s: z.number().min(0).default(0.5).meta({ description: 'Black allowed at the very start (a fade-in or slate gap)' }),
-  allow_at_end_s: z.number().min(0).default(0.5).meta({ description: 'Black allowed at the very end' }),
-});
+const paramsSchema = () =>
+  z.strictObject({
+    max_duration_s: z.number().min(0).default(0.5).meta({ description: 'Longest black stretch allowed inside the clip' }),
+    allow_at_start_s: z.number().min(0).default(0.5).meta({ description: 'Black allowed at the very start (a fade-in or slate gap)' }),
+    allow_at_end_s: z.number().min(0).default(0.5).meta({ description: 'Black allowed at the very end' }),
+  });
 
 export const videoBlackFrames = defineCheck({
   id: 'video.black_frames',

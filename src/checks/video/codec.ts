@@ -19,7 +19,7 @@ export const videoCodec = defineCheck({
   description: 'The video stream\'s codec is one of `allowed` (FFmpeg names; h264/avc, hevc/h265, prores, vp9, av1…), and optionally its profile is one of `profiles`.',
   // Also on audio: a video profile given a sound-only file must say there is no picture.
   appliesTo: ['video', 'audio'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allowed: z.array(z.string().min(1)).min(1).transform((a) => a.map(normaliseCodec)).meta({ description: 'e.g. ["h264", "hevc"]' }),
     profiles: z.array(z.string().min(1)).min(1).optional().meta({ description: 'e.g. ["High", "Main"] (case-insensitive)' }),
   }),

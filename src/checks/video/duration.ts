@@ -10,7 +10,7 @@ export const videoDuration = defineCheck({
   name: 'Duration',
   description: 'The running time is between `min_s` and `max_s`. Its evidence is a strip of frames across the clip.',
   appliesTo: ['video', 'audio'],
-  params: z
+  params: () => z
     .strictObject({ min_s: z.number().min(0).optional(), max_s: z.number().positive().optional() })
     .refine((p) => p.min_s !== undefined || p.max_s !== undefined, 'give min_s and/or max_s'),
   // The strip is cut from pictures the decode pass samples anyway.

@@ -10,7 +10,7 @@ export const videoFrameRate = defineCheck({
   name: 'Frame rate',
   description: 'The average frame rate is one of `allowed` (fps) within `tolerance` (fps, default 0.01); variable frame rate fails unless `allow_vfr` is true (the default).',
   appliesTo: ['video'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allowed: z.array(z.number().positive()).min(1).optional().meta({ description: 'e.g. [25, 29.97, 30]' }),
     min: z.number().positive().optional(),
     max: z.number().positive().optional(),

@@ -10,7 +10,7 @@ export const videoFreezeFrames = defineCheck({
   name: 'Frozen picture',
   description: 'No stretch of identical frames longer than `max_duration_s` (FFmpeg freezedetect). Black stretches are left to video.black_frames: a black hold is not a freeze.',
   appliesTo: ['video'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     max_duration_s: z.number().min(0.1).default(2).meta({ description: 'Longest frozen stretch allowed' }),
   }),
   requires: (p) => [requestOf(avPass, { measure: 'freeze', min_duration_s: p.max_duration_s }), requestOf(avStills, 'freeze'), requestOf(avPass, { measure: 'frames' })],

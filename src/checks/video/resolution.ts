@@ -7,7 +7,7 @@ export const videoResolution = defineCheck({
   name: 'Video resolution',
   description: 'The picture size as displayed (rotation and pixel aspect applied) is one of `allowed`, and/or within min/max width and height.',
   appliesTo: ['video'],
-  params: sizeRulesParams('["1920x1080", "1080x1920"]'),
+  params: () => sizeRulesParams('["1920x1080", "1080x1920"]'),
   async run({ params, analyses }) {
     const v = (await analyses.get(avProbe)).details.video!;
     const width = v.display_width;

@@ -4,13 +4,13 @@ import { builtinKindHandlers } from '../../../src/analysis/index.js';
 import { builtinChecks } from '../../../src/checks/index.js';
 import { CheckCatalogue, KindRegistry } from '../../../src/qc/catalogue.js';
 import { runQc } from '../../../src/qc/engine.js';
-import type { QcEnvironment, ResolvedProfile, Severity } from '../../../src/qc/types.js';
+import type { FamilySettings, QcEnvironment, ResolvedProfile, Severity } from '../../../src/qc/types.js';
 import type { QcReport } from '../../../src/report/schema.js';
 
 export const catalogue = new CheckCatalogue(builtinChecks);
 const kinds = new KindRegistry(builtinKindHandlers);
 
-export function testEnv(extensions: Record<string, unknown> = {}): QcEnvironment {
+export function testEnv(extensions: FamilySettings = {}): QcEnvironment {
   return { maxPixels: 50_000_000, checkTimeoutMs: 120_000, ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', tmpDir: tmpdir(), extensions };
 }
 
@@ -35,7 +35,7 @@ export function profileOf(checks: CheckSpec[], id = 'test_pdf'): ResolvedProfile
   };
 }
 
-export function runPdf(path: string, checks: CheckSpec[] | ResolvedProfile, extensions: Record<string, unknown> = {}): Promise<QcReport> {
+export function runPdf(path: string, checks: CheckSpec[] | ResolvedProfile, extensions: FamilySettings = {}): Promise<QcReport> {
   const profile = Array.isArray(checks) ? profileOf(checks) : checks;
   return runQc({ path, profile }, { catalogue, kinds, env: testEnv(extensions), toolVersion: 'test' });
 }

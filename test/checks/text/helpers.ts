@@ -10,7 +10,7 @@ import { builtinKindHandlers } from '../../../src/analysis/index.js';
 import { builtinChecks } from '../../../src/checks/index.js';
 import { CheckCatalogue, KindRegistry } from '../../../src/qc/catalogue.js';
 import { runQc } from '../../../src/qc/engine.js';
-import type { KindHandler, QcClient, QcEnvironment, ResolvedCheck } from '../../../src/qc/types.js';
+import type { FamilySettings, KindHandler, QcClient, QcEnvironment, ResolvedCheck } from '../../../src/qc/types.js';
 import type { QcReport } from '../../../src/report/schema.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', '.fixtures', 'text');
@@ -43,12 +43,12 @@ export async function textImage(name: string, lines: TextLine[], opts: { width?:
   return file;
 }
 
-export function testEnv(extensions: Record<string, unknown> = {}): QcEnvironment {
+export function testEnv(extensions: FamilySettings = {}): QcEnvironment {
   return { maxPixels: 100_000_000, checkTimeoutMs: 60_000, ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', tmpDir: tmpdir(), extensions };
 }
 
 /** Runs the real engine on one file with the given checks (params as a profile would give them, parsed by each check). */
-export async function runChecks(path: string, checks: Array<{ id: string; params?: unknown; severity?: ResolvedCheck['severity'] }>, opts: { client?: QcClient; extensions?: Record<string, unknown>; kinds?: KindHandler[] } = {}): Promise<QcReport> {
+export async function runChecks(path: string, checks: Array<{ id: string; params?: unknown; severity?: ResolvedCheck['severity'] }>, opts: { client?: QcClient; extensions?: FamilySettings; kinds?: KindHandler[] } = {}): Promise<QcReport> {
   const catalogue = new CheckCatalogue(builtinChecks);
   const resolved: ResolvedCheck[] = checks.map((c) => {
     const def = catalogue.get(c.id);
