@@ -80,7 +80,7 @@ interface LogoSearch {
  */
 async function findLogos(ctx: CheckContext<{ logos: boolean }>): Promise<LogoSearch> {
   if (!ctx.params.logos) return { boxes: [], note: 'not looked for (logos: false)' };
-  const config = aiConfigOf(ctx.env.extensions);
+  const config = aiConfigOf(ctx.env);
   if (!config.configured) return { boxes: [], note: 'not located: no AI model configured (text only)' };
   try {
     const judge = await ctx.analyses.get(aiJudge);
