@@ -39,6 +39,8 @@ export class TokenStore {
   readonly authCodes = new Map<string, { userId: string; clientId: string; redirectUri: string; expiresAtMs: number }>();
   /** jti → expiry; a jti may be used once while its assertion could still be valid. */
   readonly usedJtis = new Map<string, number>();
+  /** Successful refresh_token grants so far (tests: N callers after an expiry → exactly one). */
+  refreshCount = 0;
 
   constructor(
     private readonly now: () => number,
@@ -225,6 +227,7 @@ export function handleTokenRequest(
       }
       // Rotation: the refresh token and the access token it came with die with this use.
       tokens.revoke(refreshToken);
+      tokens.refreshCount += 1;
       return tokens.issue(grant.userId, app.clientId, true);
     }
     default:
