@@ -56,12 +56,18 @@ function asAccessToken(row: ConnectionRow, pair: { accessToken: string; refreshT
 
 /** The SDK's TokenStorage over the locked row: `get` reads it, `store` swaps it (same transaction). */
 class LockedRowStorage implements TokenStorage {
-  constructor(
-    private readonly trx: Transaction<Database>,
-    private readonly keys: SecretKeyRing,
-    private readonly row: ConnectionRow,
-    private readonly now: number,
-  ) {}
+  // Fields written out (no parameter properties): child processes in tests run this file with
+  // Node's type stripping, which does not support them.
+  private readonly trx: Transaction<Database>;
+  private readonly keys: SecretKeyRing;
+  private readonly row: ConnectionRow;
+  private readonly now: number;
+  constructor(trx: Transaction<Database>, keys: SecretKeyRing, row: ConnectionRow, now: number) {
+    this.trx = trx;
+    this.keys = keys;
+    this.row = row;
+    this.now = now;
+  }
   async get(): Promise<AccessToken | undefined> {
     return asAccessToken(this.row, openTokens(this.keys, this.row), this.now);
   }
@@ -144,10 +150,12 @@ export async function currentToken(deps: TokenDeps, userId: number): Promise<Acc
  */
 export class UserBoxAuth implements Authentication {
   private handed: string | undefined;
-  constructor(
-    private readonly deps: TokenDeps,
-    readonly userId: number,
-  ) {}
+  private readonly deps: TokenDeps;
+  readonly userId: number;
+  constructor(deps: TokenDeps, userId: number) {
+    this.deps = deps;
+    this.userId = userId;
+  }
 
   async retrieveToken(): Promise<AccessToken> {
     const token = await currentToken(this.deps, this.userId);
