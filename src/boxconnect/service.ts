@@ -191,6 +191,14 @@ export function createBoxConnect(deps: { db: Db; config: BoxConnectConfig; clock
       });
     },
 
+    /** The folder a file is in, as the user sees it. */
+    async fileParent(userId: number, fileId: string): Promise<string> {
+      return asUser(`read file ${fileId}`, async () => {
+        const info = await clientFor(userId).files.getFileById(fileId, { queryParams: { fields: ['id', 'parent'] } });
+        return info.parent?.id ?? '0';
+      });
+    },
+
     /** Upload `content` as `name` into the user's folder (a new version when the name exists). */
     async uploadFile(userId: number, input: { folderId: string; name: string; content: string; tmpDir: string }): Promise<{ id: string; name: string }> {
       return asUser(`upload ${input.name}`, async () => {
