@@ -20,7 +20,7 @@ import type { BoxBaseUrls } from '../box/settings.js';
 import type { Db } from '../db/database.js';
 import { BoxConnectError } from './errors.js';
 import type { SecretKeyRing } from './keys.js';
-import { checkSessionBinding, consumeNonce, signState, verifyState, type StatePayload } from './state.js';
+import { checkBinding, checkSessionBinding, consumeNonce, nonceUsed, replayedStateError, signState, verifyState, type StatePayload } from './state.js';
 import { connectionStatus, deleteConnection, findConnection, saveConnection, type BoxIdentity } from './store.js';
 import { UserBoxAuth, type TokenDeps } from './tokens.js';
 
@@ -95,7 +95,9 @@ export function createBoxConnect(deps: { db: Db; config: BoxConnectConfig; clock
     /** code → tokens, after the state proves who started it. */
     async completeCallback(input: { code?: string; error?: string; errorDescription?: string; state?: string; binding?: string }): Promise<CallbackOutcome> {
       const now = clock();
-      const payload = verifyState(config.keys, input.state, input.binding, now);
+      const payload = verifyState(config.keys, input.state, now);
+      if (await nonceUsed(db.kysely, payload)) throw replayedStateError();
+      checkBinding(payload, input.binding);
       await consumeNonce(db.kysely, payload, now);
       if (input.error || !input.code) {
         throw new BoxConnectError('oauth_denied', `Box did not grant access${input.error ? ` (${input.error}${input.errorDescription ? `: ${input.errorDescription}` : ''})` : ''}.`, {

@@ -56,8 +56,8 @@ export function signState(ring: SecretKeyRing, input: { mode: StatePayload['m'];
   return `${body}.${createHmac('sha256', stateMacKey(ring.current)).update(body).digest('base64url')}`;
 }
 
-/** Check signature, expiry and browser binding; the nonce is consumed separately (consumeNonce). */
-export function verifyState(ring: SecretKeyRing, state: string | undefined, binding: string | undefined, now: number): StatePayload {
+/** Check signature and expiry; binding (checkBinding) and single use (consumeNonce) come after. */
+export function verifyState(ring: SecretKeyRing, state: string | undefined, now: number): StatePayload {
   const [body, mac] = (state ?? '').split('.');
   const tampered = () => new BoxConnectError('oauth_state_invalid', 'The sign-in link back from Box was altered or is not one aiqc issued.', { fix: restart, status: 400 });
   if (!body || !mac) throw tampered();
@@ -75,19 +75,29 @@ export function verifyState(ring: SecretKeyRing, state: string | undefined, bind
   if (typeof payload.x !== 'number' || payload.x < now) {
     throw new BoxConnectError('oauth_state_expired', 'The sign-in link back from Box expired (it is valid for 10 minutes).', { fix: restart, status: 400 });
   }
+  return payload;
+}
+
+/** The browser that comes back must be the one that started (its binding cookie). */
+export function checkBinding(payload: StatePayload, binding: string | undefined): void {
   if (!binding || sha256(binding) !== payload.b) {
     throw new BoxConnectError('oauth_state_foreign', 'This Box sign-in was started in another browser or by someone else, so aiqc refused it.', { fix: restart, status: 403 });
   }
-  return payload;
 }
+
+/** Whether the state was used already (read only: a foreign browser must not burn it). */
+export async function nonceUsed(db: Kysely<Database>, payload: StatePayload): Promise<boolean> {
+  return (await db.selectFrom('box_oauth_states').select('nonce').where('nonce', '=', payload.n).executeTakeFirst()) !== undefined;
+}
+
+export const replayedStateError = (): BoxConnectError =>
+  new BoxConnectError('oauth_state_replayed', 'This sign-in link back from Box was already used once.', { fix: restart, status: 400 });
 
 /** Record the nonce; a second use of the same state is a replay. Old nonces are pruned. */
 export async function consumeNonce(db: Kysely<Database>, payload: StatePayload, now: number): Promise<void> {
   await db.deleteFrom('box_oauth_states').where('expires_at', '<', now).execute();
   const inserted = await db.insertInto('box_oauth_states').values({ nonce: payload.n, used_at: now, expires_at: payload.x }).onConflict((oc) => oc.column('nonce').doNothing()).executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) {
-    throw new BoxConnectError('oauth_state_replayed', 'This sign-in link back from Box was already used once.', { fix: restart, status: 400 });
-  }
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) !== 1) throw replayedStateError();
 }
 
 /** For "Connect Box": the session that started it must still be signed in as the same user. */
