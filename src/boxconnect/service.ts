@@ -148,7 +148,7 @@ export function createBoxConnect(deps: { db: Db; config: BoxConnectConfig; clock
 
     /** Revoke at Box (best effort: a grant Box already forgot is fine), then delete the row. */
     async disconnect(userId: number): Promise<{ revoked: boolean; deleted: boolean }> {
-      let revoked = false;
+      let revoked: boolean;
       try {
         await new UserBoxAuth(tokenDeps, userId).revokeToken(session);
         revoked = true;
