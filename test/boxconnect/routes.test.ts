@@ -143,6 +143,11 @@ describe.each(ENGINES)('Box connect routes (%s)', (engine) => {
   it('disconnect revokes at Box and deletes the tokens', async () => {
     const { jar } = await connectMember('bye@example.com');
     const { pair } = (await remember(w.users.member.id))!;
+    // Another site cannot disconnect you (CSRF), and nobody signed out gets anything.
+    const forged = await jar.fetch(`${base()}/api/box/disconnect`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    expect(forged.status).toBe(403);
+    expect(await findConnection(w.t.db.kysely, w.users.member.id)).toBeDefined();
+    expect((await fetch(`${base()}/api/box/status`)).status).toBe(401);
     const answer = await jar.fetch(`${base()}/api/box/disconnect`, { method: 'POST', headers: { origin: w.url } });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ connected: false, revoked_at_box: true, deleted: true });
