@@ -28,6 +28,7 @@ export const SERVICE_COMMAND_SUMMARIES: readonly (readonly [name: string, descri
   ['jobs', 'inspect and retry background jobs (Box webhook QC runs)'],
   ['users', 'web console accounts (admins see every client; members only theirs)'],
   ['tokens', 'API tokens for scripts (Authorization: Bearer TOKEN)'],
+  ['secrets', 'keys that encrypt stored Box tokens (AIQC_SECRET_KEY)'],
   ['serve', 'run the Box webhook server, the job worker and the sweeper (PORT, HOST, BOX_*; see README)'],
   ['worker', 'run only the job worker (scale out: several on one PostgreSQL DATABASE_URL)'],
   ['prune', "delete what is older than a retention period: reports in REPORTS go to Box's trash, local QC runs, delivery records and uploads are deleted"],

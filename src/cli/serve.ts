@@ -2,6 +2,7 @@
 // until SIGTERM/SIGINT, then stop in the order that loses nothing (src/server/service.ts).
 import type { Command } from 'commander';
 import pino, { type Logger } from 'pino';
+import { LOG_REDACT } from '../boxconnect/redact.js';
 import { stopOnSignals } from '../jobs/shutdown.js';
 import { UsageError } from './errors.js';
 import { startPipelineFromEnv, type PipelineRole } from '../pipeline/service.js';
@@ -16,7 +17,7 @@ export interface ServeCommandDeps {
 
 export function registerServeCommands(program: Command, deps: ServeCommandDeps): void {
   const run = (role: PipelineRole) => async () => {
-    const logger = deps.logger ?? pino({ level: deps.env.LOG_LEVEL?.trim() || 'info' });
+    const logger = deps.logger ?? pino({ level: deps.env.LOG_LEVEL?.trim() || 'info', redact: LOG_REDACT });
     let running: Awaited<ReturnType<typeof startPipelineFromEnv>>;
     try {
       running = await startPipelineFromEnv(role, deps.env, logger);

@@ -17,6 +17,7 @@ import { registerClientSettingsCommands } from './client-settings.js';
 import { registerJobsCommands } from './jobs.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerPruneCommand } from './prune.js';
+import { registerSecretsCommands } from './secrets.js';
 import { registerServeCommands } from './serve.js';
 import { registerUsersCommands } from './users.js';
 
@@ -61,6 +62,7 @@ export function registerServiceCommands(program: Command, deps: ServiceCommandDe
     knownClients: async () => (await getRuntime()).clients.clients.map((c) => c.id),
   });
 
+  registerSecretsCommands(program, { withDb: withMigratedDb, stdout, env: process.env });
   registerServeCommands(program, { env: process.env });
 
   let box: BoxClient | undefined;

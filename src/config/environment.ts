@@ -11,6 +11,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { boxConnectProblems } from '../boxconnect/settings.js';
 import { ConfigError, problemsFromZod, type ConfigProblem } from './errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -191,6 +192,11 @@ const serverSchema = z.object({
     .optional(),
   BOX_WEBHOOK_PRIMARY_KEY: z.string().optional(),
   BOX_WEBHOOK_SECONDARY_KEY: z.string().optional(),
+  // Per-user Box connect (DESIGN §10, src/boxconnect): on when BOX_CONNECT_CLIENT_ID is set.
+  BOX_CONNECT_CLIENT_ID: z.string().optional().meta({ description: 'Client ID of the Box OAuth 2.0 app users connect their own Box with; turns Box connect on' }),
+  BOX_CONNECT_CLIENT_SECRET: z.string().optional(),
+  BOX_CONNECT_REDIRECT_URI: z.string().optional().meta({ description: 'The Redirect URI registered with that app (default: <this origin><AIQC_BASE_PATH>/auth/box/callback)' }),
+  AIQC_SECRET_KEY: z.string().optional().meta({ description: 'Keys that encrypt stored Box tokens: "kid:base64(32 bytes)", several comma-separated, the first encrypts' }),
 });
 
 export interface ServerSettings {
@@ -208,7 +214,9 @@ export function normaliseBasePath(basePath: string | undefined): string {
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
-function buildServer(e: z.infer<typeof serverSchema>): ServerSettings {
+function buildServer(e: z.infer<typeof serverSchema>, problems: ConfigProblem[]): ServerSettings {
+  const { BOX_CONNECT_CLIENT_ID, BOX_CONNECT_CLIENT_SECRET, BOX_CONNECT_REDIRECT_URI, AIQC_SECRET_KEY } = e;
+  problems.push(...boxConnectProblems({ BOX_CONNECT_CLIENT_ID, BOX_CONNECT_CLIENT_SECRET, BOX_CONNECT_REDIRECT_URI, AIQC_SECRET_KEY }));
   return {
     port: e.PORT ?? DEFAULT_PORT,
     host: e.HOST ?? DEFAULT_HOST,

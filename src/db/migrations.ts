@@ -1,6 +1,7 @@
 import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Db, DatabaseCapabilities } from './database.js';
+import { boxConnectMigration } from './boxconnect-migration.js';
 import { consoleMigration } from './console-migration.js';
 import { MigrationError } from './errors.js';
 
@@ -103,6 +104,7 @@ export function migrations(capabilities: DatabaseCapabilities): Record<string, M
       },
     },
     '0003_console': consoleMigration(capabilities),
+    '0004_box_connect': boxConnectMigration(),
   };
 }
 

@@ -20,6 +20,8 @@ export interface Database {
   user_clients: UserClientsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  box_connections: BoxConnectionsTable;
+  box_oauth_states: BoxOauthStatesTable;
 }
 
 export const JOB_STATUSES = ['queued', 'running', 'done', 'dead'] as const;
@@ -81,7 +83,8 @@ export interface QcRunsTable {
   error: string | null;
 }
 
-export const RUN_SOURCES = ['box', 'upload', 'cli'] as const;
+/** my_box: a file a console user picked from their own Box (per-user connect, DESIGN §10). */
+export const RUN_SOURCES = ['box', 'upload', 'cli', 'my_box'] as const;
 export type RunSource = (typeof RUN_SOURCES)[number];
 export const RUN_STATUSES = ['queued', 'running', 'done', 'error'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -171,6 +174,32 @@ export interface ApiTokensTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+}
+
+/** A console user's Box connection; `tokens` is ciphertext (src/boxconnect/keys.ts), never plaintext. */
+export interface BoxConnectionsTable {
+  user_id: number;
+  box_user_id: string;
+  box_user_name: string;
+  box_user_login: string;
+  /** AES-256-GCM of the JSON token pair, `v1.<kid>.<iv>.<ct>.<tag>`. */
+  tokens: string;
+  key_id: string;
+  access_expires_at: number;
+  connected_at: number;
+  refreshed_at: number | null;
+  /** Set when Box refused the refresh token (invalid_grant): the user must connect again. */
+  broken_at: number | null;
+  broken_reason: string | null;
+  /** Bumped by every write: the compare-and-swap guard of a refresh. */
+  version: number;
+}
+
+/** Nonces of OAuth `state` values already used; a second use is a replay. */
+export interface BoxOauthStatesTable {
+  nonce: string;
+  used_at: number;
+  expires_at: number;
 }
 
 export type JobRow = Selectable<JobsTable>;

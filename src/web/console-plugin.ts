@@ -20,6 +20,8 @@ import type { QcRuntime } from '../app/runtime.js';
 import { TOOL_VERSION } from '../app/runtime.js';
 import { checkSameOrigin, resolvePrincipal } from '../server/api/principal.js';
 import { apiV1Routes } from '../server/api/routes.js';
+import { boxConnectRoutes } from '../server/api/box-routes.js';
+import { createBoxConnect } from '../boxconnect/service.js';
 import { createConsoleService } from './console-service.js';
 import { ConsoleError } from './errors.js';
 import { consolePages } from './pages/routes.js';
@@ -56,6 +58,8 @@ export async function consolePlugin(scope: FastifyInstance, deps: ConsoleDeps): 
   await scope.register(fastifyCookie);
   await scope.register(fastifyRateLimit, { global: false });
   await scope.register(fastifyMultipart);
+  // Per-user Box connect (DESIGN §10): only when configured (BOX_CONNECT_CLIENT_ID).
+  const boxConnect = deps.settings.boxConnect ? createBoxConnect({ db: deps.db, config: deps.settings.boxConnect, clock }) : undefined;
   scope.decorateRequest('principal', null);
   scope.addHook('onRequest', async (request) => {
     // A bad bearer token throws (401): it is a script's mistake, not an anonymous visit.
@@ -98,8 +102,14 @@ export async function consolePlugin(scope: FastifyInstance, deps: ConsoleDeps): 
     );
   });
 
+  if (boxConnect) {
+    const connect = boxConnect;
+    await scope.register(async (box) => boxConnectRoutes(box, { connect, service, basePath: deps.basePath, dataDir: deps.runtime.settings.dataDir }));
+  }
+
   await scope.register(async (pages) =>
     consolePages(pages, {
+      ...(boxConnect ? { boxConnect } : {}),
       db: deps.db,
       service,
       basePath: deps.basePath,

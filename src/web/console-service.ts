@@ -116,7 +116,10 @@ export function createConsoleService(deps: ConsoleServiceDeps) {
      * Accept an upload already streamed to `tempPath`: sniff it, choose the profile, keep it with
      * the run and queue the job (run row and job in one transaction).
      */
-    async submitCheck(p: Principal, input: { tempPath: string; fileName: string; client?: string; profile?: string }): Promise<{ runId: string; profileId: string }> {
+    async submitCheck(
+      p: Principal,
+      input: { tempPath: string; fileName: string; client?: string; profile?: string; source?: 'upload' | 'my_box'; boxFileId?: string },
+    ): Promise<{ runId: string; profileId: string }> {
       const cleanup = () => rm(input.tempPath, { force: true });
       try {
         let clientId = input.client?.trim() || undefined;
@@ -150,7 +153,7 @@ export function createConsoleService(deps: ConsoleServiceDeps) {
         await rename(input.tempPath, path);
         const now = clock();
         await db.kysely.transaction().execute(async (trx) => {
-          await insertUploadRun(trx, { runId, clientId: client?.id ?? null, profileId: chosen, assetName: input.fileName, assetKind: sniff.kind, uploadPath: path, createdBy: p.userId }, now);
+          await insertUploadRun(trx, { runId, clientId: client?.id ?? null, profileId: chosen, assetName: input.fileName, assetKind: sniff.kind, uploadPath: path, createdBy: p.userId, ...(input.source ? { source: input.source, boxFileId: input.boxFileId ?? null } : {}) }, now);
           const { job } = await queue.enqueue(uploadQcJob, { run_id: runId, path, name: input.fileName, client_id: client?.id ?? null, profile_id: chosen }, { dedupeKey: uploadDedupeKey(runId), trx });
           await setRunJob(trx, runId, job.id);
         });

@@ -125,6 +125,9 @@ export interface NewUploadRun {
   assetKind: string;
   uploadPath: string;
   createdBy: number;
+  /** Default "upload"; "my_box" with the file's id for a file picked from the user's own Box. */
+  source?: 'upload' | 'my_box';
+  boxFileId?: string | null;
 }
 
 export async function insertUploadRun(db: Kysely<Database>, run: NewUploadRun, now: number): Promise<void> {
@@ -140,7 +143,8 @@ export async function insertUploadRun(db: Kysely<Database>, run: NewUploadRun, n
       score: 0,
       verdict: 'pending',
       report: '{}',
-      source: 'upload',
+      source: run.source ?? 'upload',
+      box_file_id: run.boxFileId ?? null,
       status: 'queued',
       upload_path: run.uploadPath,
       created_by: run.createdBy,

@@ -1,3 +1,6 @@
+import { BoxConnectError } from '../boxconnect/errors.js';
+import type { BoxConnectConfig } from '../boxconnect/service.js';
+import { boxConnectFromEnv } from '../boxconnect/settings.js';
 import { AiqcError } from '../qc/errors.js';
 import { z } from 'zod';
 
@@ -12,6 +15,8 @@ export interface ConsoleSettings {
    * events cannot reach this process (a separate SQLite worker process).
    */
   ssePollMs?: number;
+  /** Per-user Box connect (DESIGN §10), when BOX_CONNECT_CLIENT_ID is set. */
+  boxConnect?: BoxConnectConfig;
 }
 
 export const DEFAULT_MAX_UPLOAD_MB = 500;
@@ -31,5 +36,12 @@ export function consoleSettingsFromEnv(env: Record<string, string | undefined>):
   if (!parsed.success) {
     throw new ConsoleSettingsError(`Invalid console settings in the environment: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
   }
-  return { maxUploadBytes: Math.round((parsed.data.AIQC_MAX_UPLOAD_MB ?? DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024) };
+  let boxConnect: BoxConnectConfig | undefined;
+  try {
+    boxConnect = boxConnectFromEnv(env);
+  } catch (error) {
+    if (error instanceof BoxConnectError) throw new ConsoleSettingsError(error.message);
+    throw error;
+  }
+  return { maxUploadBytes: Math.round((parsed.data.AIQC_MAX_UPLOAD_MB ?? DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024), ...(boxConnect ? { boxConnect } : {}) };
 }

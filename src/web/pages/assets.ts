@@ -45,6 +45,13 @@ iframe.report{width:100%;height:70vh;border:1px solid var(--line);border-radius:
 progress{width:100%;max-width:30rem;height:1rem}
 .actions{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end}
 code{font-size:.9em;overflow-wrap:anywhere}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.crumbs ol{display:flex;flex-wrap:wrap;gap:4px;list-style:none;padding:0;margin:0 0 8px}
+.crumbs li+li::before{content:"/";margin-right:4px;color:var(--muted)}
+.button.secondary{background:#fff;color:var(--accent)}
+.box-account{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;justify-content:space-between}.box-account p{margin:0}
+.box-items td:last-child{text-align:right;white-space:nowrap}
+.or{margin:12px 0;color:var(--muted)}
 @media (max-width:600px){
  main{padding:12px}
  table.stack thead{position:absolute;left:-9999px}

@@ -5,7 +5,9 @@ export interface PageContext {
   basePath: string;
   principal: Principal | null;
   /** The nav item to mark as current. */
-  current?: 'runs' | 'check' | 'clients' | 'jobs' | 'profiles';
+  current?: 'runs' | 'check' | 'clients' | 'jobs' | 'profiles' | 'box';
+  /** Box connect is configured: the nav shows "My Box". */
+  boxConnect?: boolean;
 }
 
 /** Content-Security-Policy of console pages: only our own script, style and frames. */
@@ -33,7 +35,7 @@ export function layout(ctx: PageContext, title: string, body: Html): string {
   ${
     p
       ? html`<nav aria-label="Main"><ul>
-    ${item('runs', '/', 'Runs')}${item('check', '/check', 'Check a file')}${item('clients', '/clients', 'Clients')}${p.role === 'admin' ? item('jobs', '/jobs', 'Jobs') : ''}${item('profiles', '/profiles', 'Profiles')}
+    ${item('runs', '/', 'Runs')}${item('check', '/check', 'Check a file')}${ctx.boxConnect ? item('box', '/box', 'My Box') : ''}${item('clients', '/clients', 'Clients')}${p.role === 'admin' ? item('jobs', '/jobs', 'Jobs') : ''}${item('profiles', '/profiles', 'Profiles')}
     <li><a href="${b}/api/docs">API</a></li>
   </ul></nav>
   <div class="who"><span>${p.email} (${p.role})</span>
@@ -60,4 +62,9 @@ export function verdictBadge(verdict: string | null, status: string): Html {
   const v = verdict ?? (status === 'queued' || status === 'running' ? status : 'pending');
   const cls = ['pass', 'warn', 'fail', 'error'].includes(v) ? v : 'pending';
   return html`<span class="verdict verdict-${cls}">${v}</span>`;
+}
+
+/** How a run's source reads in the console ("my_box" is a file from the user's own Box). */
+export function sourceLabel(source: string): string {
+  return source === 'my_box' ? 'my Box' : source;
 }

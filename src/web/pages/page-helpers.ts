@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../auth/accounts.js';
 import type { Db } from '../../db/database.js';
+import type { BoxConnect } from '../../boxconnect/service.js';
 import type { ConsoleService } from '../console-service.js';
 import { notSignedIn } from '../errors.js';
 import { PAGE_CSP, type PageContext } from './layout.js';
@@ -14,6 +15,8 @@ export interface PagesDeps {
   maxUploadBytes: number;
   loginRateLimit: number;
   clock: () => number;
+  /** Per-user Box connect, when configured: the "My Box" pages and "Sign in with Box". */
+  boxConnect?: BoxConnect;
 }
 
 export type PageHelpers = ReturnType<typeof pageHelpers>;
@@ -22,7 +25,7 @@ export function pageHelpers(deps: PagesDeps) {
   const b = deps.basePath;
   return {
     ctx(request: FastifyRequest, current?: PageContext['current']): PageContext {
-      return { basePath: b, principal: request.principal, ...(current ? { current } : {}) };
+      return { basePath: b, principal: request.principal, ...(current ? { current } : {}), ...(deps.boxConnect ? { boxConnect: true } : {}) };
     },
     principal(request: FastifyRequest): Principal {
       if (!request.principal) throw notSignedIn();

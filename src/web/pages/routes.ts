@@ -11,6 +11,7 @@ import { ConsoleError } from '../errors.js';
 import { html } from '../html.js';
 import { receiveUpload } from '../upload-receive.js';
 import { adminPages } from './admin-pages.js';
+import { boxPages } from './box-pages.js';
 import { pageHelpers, type PagesDeps } from './page-helpers.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import { layout } from './layout.js';
@@ -57,6 +58,7 @@ ${error ? html`<p class="alert" role="alert" id="login-error">${error}</p>` : ''
   <div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
   <button type="submit">Sign in</button>
 </form>
+${deps.boxConnect ? html`<p class="or">or</p><p><a class="button secondary" href="${b}/auth/box/login?mode=signin">Sign in with Box</a></p>` : ''}
 <p class="muted">No account? An admin adds one with <code>aiqc users add EMAIL --role member --client ID</code>.</p></div>`,
     );
 
@@ -128,4 +130,5 @@ ${error ? html`<p class="alert" role="alert" id="login-error">${error}</p>` : ''
   });
 
   await adminPages(scope, deps, h);
+  if (deps.boxConnect) await boxPages(scope, { ...deps, boxConnect: deps.boxConnect }, h);
 }

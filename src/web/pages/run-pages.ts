@@ -2,7 +2,8 @@ import type { ClientConfig } from '../../config/clients.js';
 import type { ConsoleService } from '../console-service.js';
 import { html, type Html } from '../html.js';
 import type { RunDetail, RunSummary } from '../run-store.js';
-import { layout, verdictBadge, when, type PageContext } from './layout.js';
+import { boxReportAction } from './box-pages.js';
+import { layout, sourceLabel, verdictBadge, when, type PageContext } from './layout.js';
 
 const VERDICT_OPTIONS = ['pass', 'warn', 'fail', 'error'];
 
@@ -16,7 +17,7 @@ export function runsTableBody(b: string, runs: readonly RunSummary[]): Html {
   <td data-label="Score">${r.score ?? html`<span class="muted">–</span>`}</td>
   <td data-label="Verdict">${verdictBadge(r.verdict, r.status)}</td>
   <td data-label="When">${when(r.createdAt)}</td>
-  <td data-label="Source">${r.source}</td>
+  <td data-label="Source">${sourceLabel(r.source)}</td>
 </tr>`,
   )}`;
 }
@@ -101,13 +102,13 @@ ${run.error ? html`<p class="alert" role="alert">${run.error}</p>` : ''}
   <dt>Client</dt><dd>${run.clientId ?? 'none'}</dd>
   <dt>Profile</dt><dd>${run.profileId}</dd>
   <dt>Kind</dt><dd>${run.assetKind}</dd>
-  <dt>Source</dt><dd>${run.source}${run.boxFileId ? html` · <a href="https://app.box.com/file/${encodeURIComponent(run.boxFileId)}">Box file ${run.boxFileId}</a>` : ''}</dd>
+  <dt>Source</dt><dd>${sourceLabel(run.source)}${run.boxFileId ? html` · <a href="https://app.box.com/file/${encodeURIComponent(run.boxFileId)}">Box file ${run.boxFileId}</a>` : ''}</dd>
   <dt>When</dt><dd>${when(run.createdAt)}</dd>
   <dt>Run id</dt><dd><code>${run.id}</code></dd>
 </dl>
 ${
   run.status === 'done'
-    ? html`<p class="actions"><a class="button" href="${api}/report.html" download="QC_Report_${run.id}.html">Download HTML report</a> <a class="button" href="${api}" download="QC_Report_${run.id}.json">Download JSON</a></p>
+    ? html`<p class="actions"><a class="button" href="${api}/report.html" download="QC_Report_${run.id}.html">Download HTML report</a> <a class="button" href="${api}" download="QC_Report_${run.id}.json">Download JSON</a> ${boxReportAction(ctx, run)}</p>
 <h2>Report</h2>
 <iframe class="report" title="QC report for ${run.assetName}" src="${api}/report.html" sandbox=""></iframe>`
     : ''
