@@ -42,6 +42,9 @@ export interface FrameSample {
 export interface LoudnessResult {
   integrated_lufs: number;
   lra_lu: number;
+  /** The 10th and 95th percentiles of the gated short-term loudness whose difference is the LRA (EBU Tech 3342). */
+  lra_low_lufs?: number;
+  lra_high_lufs?: number;
   max_momentary_lufs: number | null;
   max_short_term_lufs: number | null;
   true_peak_dbtp: number;
@@ -322,6 +325,7 @@ export function loudnessFromFrames(frames: readonly MetadataFrame[]): LoudnessRe
   return {
     integrated_lufs: num(last, 'lavfi.r128.I') ?? -70,
     lra_lu: num(last, 'lavfi.r128.LRA') ?? 0,
+    ...(num(last, 'lavfi.r128.LRA.low') !== undefined ? { lra_low_lufs: num(last, 'lavfi.r128.LRA.low')!, lra_high_lufs: num(last, 'lavfi.r128.LRA.high') ?? 0 } : {}),
     max_momentary_lufs: Number.isFinite(maxM) ? round2(maxM) : null,
     max_short_term_lufs: Number.isFinite(maxS) ? round2(maxS) : null,
     true_peak_dbtp: round2(Math.max(-200, dbOf(peakLinear))),
