@@ -50,13 +50,15 @@ describe('flash counting', () => {
     // sRGB 60 ≈ 0.045, 90 ≈ 0.10: a change of 0.058.
     const small = square(3, BLOCKS, [90, 90, 90], [60, 60, 60]);
     expect(findTransitions(small.frames, small.times, 0.25)).toEqual([]);
-    // Black to white in three equal steps of luminance and back, period 12 frames.
-    const levels = [0, 0.34, 0.67, 1, 1, 1, 1, 0.67, 0.34, 0, 0, 0].map((y) => Math.round(255 * (y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055)));
+    // Up by 0.12 in three steps of 0.04 (none a transition alone) and back down, period 12 frames.
+    const levels = [0.2, 0.24, 0.28, 0.32, 0.32, 0.32, 0.32, 0.28, 0.24, 0.2, 0.2, 0.2].map((y) => Math.round(255 * (y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055)));
     const ramp = frames(4 * FPS, (i) => [levels[i % 12]!, levels[i % 12]!, levels[i % 12]!]);
     const t = findTransitions(ramp.frames, ramp.times, 0.25);
     // Two transitions per 12-frame period (one up, one down), each counted once: 10 periods.
     expect(t.length).toBe(20);
     expect(t.every((x) => x.kind === 'general')).toBe(true);
+    // The first completes on the third step up (frame 3), not before.
+    expect(t[0]!.t).toBeCloseTo(3 / FPS, 6);
   });
   it('red flashes: saturated red against a grey of equal luminance is a red flash, not a general one', () => {
     const red = square(3, BLOCKS, [255, 0, 0], [127, 127, 127]);
