@@ -66,9 +66,13 @@ describe('audio.phase (mono compatibility)', () => {
       }
     });
   }
-  it('is skipped on mono sound; min_duration_s longer than the clip passes it', async () => {
+  it('is skipped on mono sound; min_duration_s longer than the clip passes it; 5.1 runs on its front pair', async () => {
     expect((await resultOf(await fixture('toneMp3'), 'audio.phase')).status).toBe('skipped');
     expect((await resultOf(await depthFixture('phaseInverted'), 'audio.phase', { min_duration_s: 10 })).status).toBe('pass');
+    // 5.1 is judged on its front left and right (here the noise sits in the centre: nothing out of phase).
+    const surround = await resultOf(await fixture('surroundFlac'), 'audio.phase');
+    expect(surround.status).toBe('pass');
+    expect(surround.measured?.['out_of_phase_s']).toBe(0);
   });
   it('joins stretches across a one-block transient, not across two', () => {
     const blocks = [0, 0.1, 0.2, 0.3, 0.4, 0.5].map((t, i) => [t, [-1, -1, 0.5, -1, -1, -1][i]!] as [number, number]);
