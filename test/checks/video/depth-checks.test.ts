@@ -124,6 +124,16 @@ describe('video.captions', () => {
 });
 
 describe('the decode stays single with every issue 17 check in the profile', () => {
+  it('writes its branch files under a scratch path with characters the filtergraph treats specially', async () => {
+    const dir = await mkdtemp(join(tmpdir(), "aiqc a:b,c'd;[x]%-"));
+    try {
+      const report = await qc(await depthFixture('phaseInvertedVideo'), adHocProfile([{ id: 'video.flashing' }, { id: 'video.letterbox' }, { id: 'audio.phase' }]), testEnv({ tmpDir: dir }));
+      expect(report.checks.map((c) => `${c.id}=${c.status}`)).toEqual(['file.readable=pass', 'video.flashing=pass', 'video.letterbox=pass', 'audio.phase=fail']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('one picture run (-an) with the flash grid and cropdetect, one sound run (-vn) with aphasemeter', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'aiqc-ffmpeg-count-'));
     try {
