@@ -159,11 +159,21 @@ export function findTransitions(frames: readonly Uint8Array[], times: readonly n
   return out;
 }
 
-/** Transitions in the one second ending at `t` (inclusive), of one kind. */
+/** How many of the sorted `times` are ≤ `t` (binary search: a long flashing film has tens of thousands). */
+function countUpTo(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Transitions in the one second ending at `t` (inclusive), of one kind; `times` sorted. */
 function countBefore(times: readonly number[], t: number): number {
-  let n = 0;
-  for (const x of times) if (x > t - 1 + 1e-6 && x <= t + 1e-6) n++;
-  return n;
+  return countUpTo(times, t + 1e-6) - countUpTo(times, t - 1 + 1e-6);
 }
 
 /** Pure: transitions → hazardous segments (more than `max_flashes_per_s` flashes in a second). */
@@ -196,7 +206,7 @@ export function analyseFlashes(frames: readonly Uint8Array[], times: readonly nu
   const transitions = findTransitions(frames, times, params.min_area);
   const peak = (kind: Transition['kind']) => {
     const ts = transitions.filter((x) => x.kind === kind).map((x) => x.t);
-    return Math.max(0, ...ts.map((t) => countBefore(ts, t) / 2));
+    return ts.reduce((m, t) => Math.max(m, countBefore(ts, t) / 2), 0);
   };
   const rate: Array<[number, number]> = [];
   const general = transitions.filter((x) => x.kind === 'general').map((x) => x.t);
