@@ -6,6 +6,7 @@
  */
 import { REPORT_CSS } from './css.js';
 import { loudnessChart, pdfPages, segmentTimeline, truePeakMarkers } from './charts.js';
+import { avDepthFigures } from './figures/av-depth.js';
 import { escapeHtml, safeImageUri } from './escape.js';
 import { brandColourSwatches } from './figures/image-brand-colours.js';
 import { safeZoneOverlay } from './figures/image-safe-zones.js';
@@ -72,6 +73,7 @@ function pictures(report: QcReport): string {
       const t = segmentTimeline(report);
       return t ? `<h3>Black, frozen and silent stretches</h3>${t}` : '';
     })(),
+    avDepthFigures(report),
     (() => {
       const p = pdfPages(report);
       return p ? `<h3>Pages with findings</h3>${p}` : '';

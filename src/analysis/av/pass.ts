@@ -17,6 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../../qc/types.js';
+import { depthOutputArgs, planDepth, readDepth, type DepthPlan, type DepthRequest, type DepthResult } from './depth.js';
 import { avProbe, inputUrl, type AvDetails } from './probe.js';
 import { explainFailure } from './reasons.js';
 import { round3, subtractSegments, type Segment } from './segments.js';
@@ -28,7 +29,9 @@ export type AvPassRequest =
   | { measure: 'freeze'; min_duration_s: number }
   | { measure: 'silence'; min_duration_s: number; threshold_db: number }
   /** Small JPEG samples of the picture during the pass: stills, strip and thumbnail come from them. */
-  | { measure: 'frames' };
+  | { measure: 'frames' }
+  /** Issue 17's measurements (flashes, crop, phase): branches in the same runs, see depth.ts. */
+  | DepthRequest;
 
 /** A picture sampled during the pass: `file` (JPEG, ANALYSIS_WIDTH wide) lives in the run's scratch dir. */
 export interface FrameSample {
@@ -39,6 +42,9 @@ export interface FrameSample {
 export interface LoudnessResult {
   integrated_lufs: number;
   lra_lu: number;
+  /** The 10th and 95th percentiles of the gated short-term loudness whose difference is the LRA (EBU Tech 3342). */
+  lra_low_lufs?: number;
+  lra_high_lufs?: number;
   max_momentary_lufs: number | null;
   max_short_term_lufs: number | null;
   true_peak_dbtp: number;
@@ -64,6 +70,8 @@ export interface AvPassResult {
   silence: SilenceResult[];
   /** Evenly spaced pictures (every SAMPLE_INTERVAL-ish seconds), in time order. */
   samples?: FrameSample[];
+  /** Issue 17's measurements (depth.ts). */
+  depth?: DepthResult;
   /** What the pass ran, for reports and the bench. */
   filtergraph: string;
   ran: boolean;
@@ -113,6 +121,9 @@ export interface PassPlan {
   };
   blackMin?: number;
   freezeMin?: number;
+  /** Issue 17's branches (depth.ts) and the analysed copy's size they measure on. */
+  depth?: DepthPlan;
+  analysedSize?: { width: number; height: number };
 }
 
 /** Pure: the requests (and what the probe found) → one filtergraph. Undefined when nothing to measure. */
@@ -133,12 +144,13 @@ export function planPass(requests: readonly AvPassRequest[], details: AvDetails,
   const blackCandidates = [...blackReqs.map((r) => r.min_duration_s), ...(freezeMin !== undefined ? [freezeMin] : [])];
   const blackMin = blackCandidates.length > 0 ? Math.max(0, Math.min(...blackCandidates)) : undefined;
   const wantsFrames = !!video && requests.some((r) => r.measure === 'frames');
+  const depth = planDepth(requests, details, dir, escapeFilterValue);
 
   const runs: PassRun[] = [];
   let chains: string[] = [];
   let outputs: string[] = [];
   const files: PassPlan['files'] = { silence: [] };
-  const audioBranches = (wantsLoudness ? 1 : 0) + silenceByThreshold.size;
+  const audioBranches = (wantsLoudness ? 1 : 0) + silenceByThreshold.size + depth.audio.length;
   if (audio && audioBranches > 0) {
     const labels = Array.from({ length: audioBranches }, (_, i) => `a${i}`);
     const src = `[0:${audio.index}]`;
@@ -158,11 +170,17 @@ export function planPass(requests: readonly AvPassRequest[], details: AvDetails,
       chains.push(`${input(label)}silencedetect=noise=${threshold}dB:duration=${min},ametadata=mode=print:file=${escapeFilterValue(file)}[${label}]`);
       outputs.push(label);
     }
+    for (const branch of depth.audio) {
+      const label = labels[next++]!;
+      chains.push(`${input(label)}${branch.chain}[${label}]`);
+      outputs.push(label);
+    }
     runs.push({ stream: 'audio', filtergraph: chains.join(';'), outputs });
     chains = [];
     outputs = [];
   }
-  if (video && (blackMin !== undefined || wantsFrames)) {
+  let analysedSize: PassPlan['analysedSize'];
+  if (video && (blackMin !== undefined || wantsFrames || depth.video.length > 0)) {
     // Detection runs on a reduced copy: decoding dominates, and black levels and frame
     // differences survive downscaling. The copy is sized by display aspect (SAR applied).
     const width = Math.min(ANALYSIS_WIDTH, video.display_width) & ~1;
@@ -172,6 +190,13 @@ export function planPass(requests: readonly AvPassRequest[], details: AvDetails,
       files.video = join(dir, 'video.txt');
       const freeze = freezeMin !== undefined ? `freezedetect=d=${freezeMin},` : '';
       chain += `,blackdetect=d=${blackMin},${freeze}metadata=mode=print:file=${escapeFilterValue(files.video)}`;
+    }
+    analysedSize = { width, height };
+    if (depth.video.length > 0) {
+      // Issue 17's branches split off the reduced copy; the rest of the graph goes on from [vmain].
+      chains.push(`${chain},split=${depth.video.length + 1}[vmain]${depth.video.map((_, i) => `[d${i}in]`).join('')}`, ...depth.video.map((b, i) => `[d${i}in]${b.chain}[d${i}]`));
+      outputs.push(...depth.video.flatMap((b, i) => (b.output === 'null' ? [`d${i}`] : [])));
+      chain = '[vmain]null';
     }
     if (wantsFrames) {
       const interval = sampleInterval(details.duration_s);
@@ -190,7 +215,7 @@ export function planPass(requests: readonly AvPassRequest[], details: AvDetails,
     runs.push({ stream: 'video', filtergraph: chains.join(';'), outputs });
   }
   if (runs.length === 0) return undefined;
-  return { filtergraph: runs.map((r) => r.filtergraph).join(';'), runs, files, ...(blackMin !== undefined ? { blackMin } : {}), ...(freezeMin !== undefined ? { freezeMin } : {}) };
+  return { filtergraph: runs.map((r) => r.filtergraph).join(';'), runs, files, ...(blackMin !== undefined ? { blackMin } : {}), ...(freezeMin !== undefined ? { freezeMin } : {}), depth, ...(analysedSize ? { analysedSize } : {}) };
 }
 
 /**
@@ -211,6 +236,7 @@ export function passArgs(plan: PassPlan, run: PassRun, path: string, cores = ava
     '-f', 'null', '-',
     // Samples are numbered by frame; their times come from the metadata file, not the names.
     ...(video && plan.files.samples ? ['-map', '[samples]', '-fps_mode', 'passthrough', '-q:v', '4', '-f', 'image2', '-start_number', '0', plan.files.samples.pattern] : []),
+    ...(video && plan.depth ? depthOutputArgs(plan.depth.video, (i) => `d${i}`) : []),
   ];
 }
 
@@ -299,6 +325,7 @@ export function loudnessFromFrames(frames: readonly MetadataFrame[]): LoudnessRe
   return {
     integrated_lufs: num(last, 'lavfi.r128.I') ?? -70,
     lra_lu: num(last, 'lavfi.r128.LRA') ?? 0,
+    ...(num(last, 'lavfi.r128.LRA.low') !== undefined ? { lra_low_lufs: num(last, 'lavfi.r128.LRA.low')!, lra_high_lufs: num(last, 'lavfi.r128.LRA.high') ?? 0 } : {}),
     max_momentary_lufs: Number.isFinite(maxM) ? round2(maxM) : null,
     max_short_term_lufs: Number.isFinite(maxS) ? round2(maxS) : null,
     true_peak_dbtp: round2(Math.max(-200, dbOf(peakLinear))),
@@ -353,6 +380,7 @@ export const avPass: Analysis<AvPassResult, AvPassRequest> = {
         result.freeze = subtractSegments(freeze, black, plan.freezeMin);
       }
     }
+    if (plan.depth && (plan.depth.video.length > 0 || plan.depth.audio.length > 0)) result.depth = await readDepth(plan.depth, parseMetadataPrint, plan.analysedSize ?? { width: 0, height: 0 });
     return result;
   },
 };

@@ -40,6 +40,7 @@ const CASES: Case[] = [
       'video.frame_rate=skipped': 'an audio file has no picture',
       'video.black_frames=skipped': 'an audio file has no picture',
       'video.freeze_frames=skipped': 'an audio file has no picture',
+      'video.flashing=skipped': 'an audio file has no picture',
     },
   },
   {
