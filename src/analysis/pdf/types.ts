@@ -5,6 +5,7 @@
  */
 import { AiqcError } from '../../qc/errors.js';
 import type { ColorUse, ContentLimits, PlacedImage } from './content.js';
+import type { GraphicsFindings } from './graphics.js';
 
 /** A rectangle in PDF points (1/72 in), normalised so x0 < x1 and y0 < y1. */
 export interface PdfRect {
@@ -94,6 +95,8 @@ export interface PdfStructure {
   oversized_pages: number[];
   /** True when content streams were read; false for an encrypted file that needs a password or a handler other than the standard one. */
   content_read: boolean;
+  /** Line widths, overprint and transparency on the examined pages (./graphics.ts); empty when content was not read. */
+  graphics: GraphicsFindings;
   /** What limited or could not be read, in words (shown in check messages). */
   notes: string[];
 }
