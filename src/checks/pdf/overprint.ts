@@ -7,11 +7,21 @@ import { capEvidence, coverage, pagesWord } from './evidence.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/**
+ * Where white overprint certainly vanishes: CMYK zeros under OPM 1 paint no ink at all (ISO
+ * 32000-1 §8.6.7), a separation at tint 0 touches only its own plate. Gray or OPM 0 knock out
+ * in Ghostscript but not in every RIP (or on spot plates): flagged, as preflight tools do.
+ */
+function vanishes(u: OverprintUse): boolean {
+  return /^(Separation|DeviceN)/.test(u.colour) || (u.opm === 1 && /^(DeviceCMYK|ICCBased) /.test(u.colour) && u.colour.split(' ').length === 5);
+}
+
 function evidenceOf(u: OverprintUse, d: PdfDetails, what: string): Evidence {
   const box = boxOnPage(u.bounds, d.pages[u.page - 1]);
+  const how = u.kind === 'white_overprint' ? (vanishes(u) ? ', vanishes' : `, overprint mode ${u.opm}: whether it vanishes depends on the RIP`) : '';
   return {
     page: u.page,
-    label: `${what}: ${u.colour}${u.text_pt !== undefined ? `, ${u.text_pt} pt` : ''} (${plural(u.count, u.paint === 'text' ? 'text run' : `${u.paint} operation`)})`,
+    label: `${what}${how}: ${u.colour}${u.text_pt !== undefined ? `, ${u.text_pt} pt` : ''} (${plural(u.count, u.paint === 'text' ? 'text run' : `${u.paint} operation`)})`,
     ...(box ? { box } : {}),
     detail: { colour: u.colour, paint: u.paint, overprint: u.overprint, overprint_mode: u.opm, count: u.count, ...(u.text_pt !== undefined ? { text_pt: u.text_pt } : {}) },
   };
@@ -56,7 +66,9 @@ export const pdfOverprint = defineCheck({
     const parts: string[] = [];
     const fixes: string[] = [];
     if (white.length > 0) {
-      parts.push(`${plural(sum(white), 'white object')} set to overprint on ${pagesWord(white.map((u) => u.page))} (they vanish in print)`);
+      const n = sum(white);
+      const certain = white.some(vanishes);
+      parts.push(`${plural(n, 'white object')} set to overprint on ${pagesWord(white.map((u) => u.page))} (${n === 1 ? 'it' : 'they'} ${certain ? (n === 1 ? 'vanishes' : 'vanish') : 'can vanish'} in print)`);
       fixes.push('turn overprint off for white objects (Attributes panel / Output preview in InDesign or Illustrator)');
     }
     if (knockout.length > 0) {
