@@ -8,5 +8,6 @@ import { pdfInkCoverage } from './ink-coverage.js';
 import { pdfOverprint } from './overprint.js';
 import { pdfPageCount } from './page-count.js';
 import { pdfPageSize } from './page-size.js';
+import { pdfPdfx } from './pdfx.js';
 
-export const pdfChecks = [pdfPageCount, pdfPageSize, pdfBleed, pdfFontsEmbedded, pdfImageResolution, pdfColorspace, pdfEncrypted, pdfInkCoverage, pdfHairlines, pdfOverprint];
+export const pdfChecks = [pdfPageCount, pdfPageSize, pdfBleed, pdfFontsEmbedded, pdfImageResolution, pdfColorspace, pdfEncrypted, pdfInkCoverage, pdfHairlines, pdfOverprint, pdfPdfx];

@@ -71,7 +71,7 @@ export async function rawPdf(dir: string, name: string, spec: RawDoc): Promise<s
   return path;
 }
 
-function gstate(g: GState): Record<string, unknown> {
+function gstate(g: GState): GState {
   // ctx.obj turns strings into names: BM /Multiply, SMask /None.
   return { Type: 'ExtGState', ...g };
 }
