@@ -5,6 +5,7 @@
  * 390 px, at 1280 px and on paper; the PDF rendition (pdf.ts) prints this same page.
  */
 import { REPORT_CSS } from './css.js';
+import { inkCoverageFigure } from './figures/pdf-ink.js';
 import { loudnessChart, pdfPages, segmentTimeline, truePeakMarkers } from './charts.js';
 import { escapeHtml, safeImageUri } from './escape.js';
 import { EVIDENCE_LINES_SHOWN, groupEvidence, seriesOf, type CheckRow, type EvidenceStill } from './evidence.js';
@@ -74,6 +75,7 @@ function pictures(report: QcReport): string {
       const p = pdfPages(report);
       return p ? `<h3>Pages with findings</h3>${p}` : '';
     })(),
+    ((f) => (f ? `<h3>Ink coverage</h3>${f}` : ''))(inkCoverageFigure(report)),
   ].filter(Boolean);
   return parts.length ? `<section class="glance"><h2>At a glance</h2>${parts.join('')}</section>` : '';
 }

@@ -8,6 +8,10 @@ import { capEvidence, coverage, pagesWord } from './evidence.js';
 export interface InkHeatmap {
   cols: number;
   rows: number;
+  /** Each cell is `cell_px` square on a `width_px` × `height_px` render (the last row and column may overhang). */
+  cell_px: number;
+  width_px: number;
+  height_px: number;
   values_b64: string;
   limit_percent: number;
 }
@@ -74,7 +78,9 @@ export const pdfInkCoverage = defineCheck({
       const { box, share } = overLimit(p, limit);
       const rotated = (details.pages[p.page - 1]?.rotate ?? 0) !== 0;
       const heatmap: InkHeatmap | undefined =
-        p === worstOver ? { cols: p.grid.cols, rows: p.grid.rows, values_b64: Buffer.from(p.grid.values).toString('base64'), limit_percent: limit } : undefined;
+        p === worstOver
+          ? { cols: p.grid.cols, rows: p.grid.rows, cell_px: p.grid.cell_px, width_px: p.width_px, height_px: p.height_px, values_b64: Buffer.from(p.grid.values).toString('base64'), limit_percent: limit }
+          : undefined;
       return {
         page: p.page,
         label: `${p.max_tac} % total ink (limit ${limit} %), ${share} % of the page over the limit`,

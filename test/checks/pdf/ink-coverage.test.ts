@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHtml } from '../../../src/report/html.js';
 import { requireTool } from '../../analysis/pdf/fixtures.js';
 import { A4, cmykBox, inkcov, rawPdf } from './depth-fixtures.js';
 import { checkOf, runPdf } from './engine.js';
@@ -48,6 +49,27 @@ describe('pdf.ink_coverage', () => {
     expect(ev.box!.y + ev.box!.h).toBeCloseTo((A4[1] - 100) / A4[1], 1);
     const heatmap = (ev.detail as { heatmap: { cols: number; rows: number; values_b64: string } }).heatmap;
     expect(Buffer.from(heatmap.values_b64, 'base64').length).toBe(heatmap.cols * heatmap.rows);
+  });
+
+  it('draws the heat-map in the HTML report: red where the 400 % box is, nothing on blank paper', async () => {
+    const report = await runPdf(files.rich400!, limit300);
+    const html = renderHtml(report);
+    expect(html).toContain('<h3>Ink coverage</h3>');
+    const figure = /<svg class="chart heatmap" viewBox="0 0 210 ([\d.]+)"[^>]*>(.*?)<\/svg>/s.exec(html);
+    expect(figure).not.toBeNull();
+    const height = Number(figure![1]);
+    const red = [...figure![2]!.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="[\d.]+" fill="#82071e"/g)].map((m) => m.slice(1).map(Number));
+    expect(red.length).toBeGreaterThan(0);
+    // Every far-over cell lies within the box (x 100–300 pt, y 541.89–741.89 pt from the top), one cell of slack.
+    const map = (report.checks.find((c) => c.id === 'pdf.ink_coverage')!.evidence![0]!.detail as { heatmap: { cell_px: number; width_px: number } }).heatmap;
+    const cell = (210 * map.cell_px) / map.width_px;
+    for (const [x, y, w] of red) {
+      expect(x! / 210).toBeGreaterThan(100 / A4[0] - cell / 210);
+      expect((x! + w!) / 210).toBeLessThan(300 / A4[0] + cell / 210);
+      expect(y! / height).toBeGreaterThan((A4[1] - 300) / A4[1] - cell / height);
+      expect(y! / height).toBeLessThan((A4[1] - 100) / A4[1] + cell / height);
+    }
+    expect(html).toMatch(/Page 1: total ink \(C\+M\+Y\+K\) per 1.mm area, highest 400.%, limit 300.%/);
   });
 
   it('passes 240 % at 300 % and measures it as 240 %', async () => {
