@@ -11,7 +11,7 @@
  */
 import { deviceColorSpace, multiply, type ColorUse, type ContentObserver, type Matrix } from './content.js';
 import type { Operand } from './lexer.js';
-import type { PdfRect } from './types.js';
+import type { GraphicsFindings, OverprintUse, PdfRect, StrokeUse, TransparencyUse } from './types.js';
 
 /** The ExtGState entries read here (ISO 32000-1 Table 58). */
 export interface ExtGStateInfo {
@@ -31,43 +31,6 @@ export interface GraphicsHost<Res> {
   colorSpace(resources: Res, name: string): ColorUse | undefined;
   /** `Do name`: why the XObject is transparent (an image's SMask, a form's transparency group), if it is. */
   xobjectTransparency(resources: Res, name: string): string | undefined;
-}
-
-/** Strokes of one width on one page (widths in pt after the CTM; 0 = the device's thinnest line). */
-export interface StrokeUse {
-  page: number;
-  width_pt: number;
-  count: number;
-  /** Where, in default user space (pt): the union of the stroked paths' bounds. */
-  bounds?: PdfRect;
-}
-
-/** White painted with overprint on, or 100 % black text (with or without overprint). */
-export interface OverprintUse {
-  page: number;
-  kind: 'white_overprint' | 'black_text';
-  paint: 'fill' | 'stroke' | 'text';
-  /** The colour as written: "DeviceCMYK 0 0 0 0", "DeviceGray 1". */
-  colour: string;
-  overprint: boolean;
-  opm: number;
-  /** Text only: the size as printed (Tf × text matrix × CTM), rounded to 0.1 pt. */
-  text_pt?: number;
-  count: number;
-  bounds?: PdfRect;
-}
-
-export interface TransparencyUse {
-  page: number;
-  /** In words: "fill opacity (ca 0.5)", "blend mode Multiply", "soft mask (SMask)"… */
-  what: string;
-  count: number;
-}
-
-export interface GraphicsFindings {
-  strokes: StrokeUse[];
-  overprint: OverprintUse[];
-  transparency: TransparencyUse[];
 }
 
 /** Strokes at least this wide are not recorded: no hairline limit is set that high. */

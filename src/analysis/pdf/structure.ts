@@ -14,12 +14,12 @@ import { retypePageTree, withParsableHeader } from './repair.js';
 import { readBoxes, readEncryption, readOutputIntents, readVersion, pdfxClaim } from './catalog.js';
 import { decryptWithEmptyPassword } from './decrypt.js';
 import { DEFAULT_CONTENT_LIMITS, readContent, type ColorUse } from './content.js';
-import { GraphicsReader, type GraphicsFindings } from './graphics.js';
+import { GraphicsReader } from './graphics.js';
 import { makeGraphicsHost, pageTransparency } from './graphics-host.js';
 import { asDict, round2, round4 } from './objects.js';
 import { collectFonts, declaredColors, makeHost } from './resources.js';
 import { MAX_DECODED_STREAM_BYTES, pageContent } from './streams.js';
-import { PdfStructureError, type PdfColorSpaceUse, type PdfFont, type PdfImage, type PdfPageBoxes, type PdfStructure, type StructureOptions } from './types.js';
+import { PdfStructureError, type GraphicsFindings, type PdfColorSpaceUse, type PdfFont, type PdfImage, type PdfPageBoxes, type PdfStructure, type StructureOptions } from './types.js';
 
 export * from './types.js';
 export { MAX_DECODED_STREAM_BYTES } from './streams.js';

@@ -5,7 +5,6 @@
  */
 import { AiqcError } from '../../qc/errors.js';
 import type { ColorUse, ContentLimits, PlacedImage } from './content.js';
-import type { GraphicsFindings } from './graphics.js';
 
 /** A rectangle in PDF points (1/72 in), normalised so x0 < x1 and y0 < y1. */
 export interface PdfRect {
@@ -13,6 +12,45 @@ export interface PdfRect {
   y0: number;
   x1: number;
   y1: number;
+}
+
+/* Line widths, overprint and transparency, as ./graphics.ts finds them in the content walk. */
+
+/** Strokes of one width on one page (widths in pt after the CTM; 0 = the device's thinnest line). */
+export interface StrokeUse {
+  page: number;
+  width_pt: number;
+  count: number;
+  /** Where, in default user space (pt): the union of the stroked paths' bounds. */
+  bounds?: PdfRect;
+}
+
+/** White painted with overprint on, or 100 % black text (with or without overprint). */
+export interface OverprintUse {
+  page: number;
+  kind: 'white_overprint' | 'black_text';
+  paint: 'fill' | 'stroke' | 'text';
+  /** The colour as written: "DeviceCMYK 0 0 0 0", "DeviceGray 1". */
+  colour: string;
+  overprint: boolean;
+  opm: number;
+  /** Text only: the size as printed (Tf × text matrix × CTM), rounded to 0.1 pt. */
+  text_pt?: number;
+  count: number;
+  bounds?: PdfRect;
+}
+
+export interface TransparencyUse {
+  page: number;
+  /** In words: "fill opacity (ca 0.5)", "blend mode Multiply", "soft mask (SMask)"… */
+  what: string;
+  count: number;
+}
+
+export interface GraphicsFindings {
+  strokes: StrokeUse[];
+  overprint: OverprintUse[];
+  transparency: TransparencyUse[];
 }
 
 export interface PdfPageBoxes {
