@@ -27,6 +27,8 @@ export interface RawPage {
   art?: [number, number, number, number];
   /** A /Group << /S /Transparency >> on the page. */
   transparencyGroup?: boolean;
+  /** Form XObjects by name (`/Fm1 Do`), with their /Matrix. */
+  forms?: Record<string, { content: string; matrix?: number[] }>;
 }
 
 export interface RawDoc {
@@ -45,6 +47,10 @@ export async function rawPdf(dir: string, name: string, spec: RawDoc): Promise<s
     const resources = page.node.Resources()!;
     if (p.extGStates) resources.set(PDFName.of('ExtGState'), ctx.obj(Object.fromEntries(Object.entries(p.extGStates).map(([k, g]) => [k, ctx.obj(gstate(g))]))));
     if (helvetica && p.font) resources.set(PDFName.of('Font'), ctx.obj({ F1: helvetica.ref }));
+    if (p.forms) {
+      const forms = Object.entries(p.forms).map(([k, f]) => [k, ctx.register(ctx.stream(f.content, { Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 600, 850], Matrix: f.matrix ?? [1, 0, 0, 1, 0, 0] }))]);
+      resources.set(PDFName.of('XObject'), ctx.obj(Object.fromEntries(forms)));
+    }
     page.node.set(PDFName.of('Contents'), ctx.register(ctx.stream(p.content)));
     if (p.trim) page.setTrimBox(p.trim[0], p.trim[1], p.trim[2] - p.trim[0], p.trim[3] - p.trim[1]);
     if (p.art) page.setArtBox(p.art[0], p.art[1], p.art[2] - p.art[0], p.art[3] - p.art[1]);

@@ -21,6 +21,8 @@ beforeAll(async () => {
   files.scaledDown = await rawPdf(dir, 'scaled-down.pdf', { pages: [{ content: `q 0.2 0 0 0.2 0 0 cm ${line('1')}Q` }] });
   files.scaledUp = await rawPdf(dir, 'scaled-up.pdf', { pages: [{ content: `q 2 0 0 2 0 0 cm ${line('0.2')}Q 0.5 w 10 10 m 20 20 l S` }] });
   files.zero = await rawPdf(dir, 'zero.pdf', { pages: [{ content: line('0') }, { content: line('1') }] });
+  // A form drawn at 200 %: its 0.1 pt line prints at 0.2 pt; the width set inside it does not leak out.
+  files.form = await rawPdf(dir, 'form.pdf', { pages: [{ content: `/Fm1 Do 100 200 m 200 200 l S`, forms: { Fm1: { content: line('0.1'), matrix: [2, 0, 0, 2, 0, 0] } } }] });
   // q/Q restores the width: the second stroke is 1 pt again.
   files.restored = await rawPdf(dir, 'restored.pdf', { pages: [{ content: `1 w q 0.1 w Q 100 200 m 200 200 l S` }] });
 }, 60_000);
@@ -44,14 +46,17 @@ async function pdfjsStrokeWidths(path: string): Promise<number[]> {
       const strokes = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
       list.fnArray.forEach((fn, i) => {
         const args = list.argsArray[i] as unknown[];
-        if (fn === OPS.save) stack.push([ctm, lw]);
-        else if (fn === OPS.restore) [ctm, lw] = stack.pop() ?? [ctm, lw];
-        else if (fn === OPS.setLineWidth) lw = args[0] as number;
-        else if (fn === OPS.transform) {
-          const [a, b, c, d, e, f] = args as number[];
+        const transform = ([a, b, c, d, e, f]: number[]) => {
           const m = ctm;
           ctm = [a! * m[0]! + b! * m[2]!, a! * m[1]! + b! * m[3]!, c! * m[0]! + d! * m[2]!, c! * m[1]! + d! * m[3]!, e! * m[0]! + f! * m[2]! + m[4]!, e! * m[1]! + f! * m[3]! + m[5]!];
-        } else if (fn === OPS.constructPath && strokes.has(args[0] as number)) widths.push(Math.round(lw * Math.sqrt(Math.abs(ctm[0]! * ctm[3]! - ctm[1]! * ctm[2]!)) * 1000) / 1000);
+        };
+        if (fn === OPS.save || fn === OPS.paintFormXObjectBegin) {
+          stack.push([ctm, lw]);
+          // A form begins with its /Matrix (pdf.js: [Float32Array matrix, bbox]).
+          if (fn === OPS.paintFormXObjectBegin && args[0]) transform(Array.from(args[0] as ArrayLike<number>));
+        } else if (fn === OPS.restore || fn === OPS.paintFormXObjectEnd) [ctm, lw] = stack.pop() ?? [ctm, lw];
+        else if (fn === OPS.setLineWidth) lw = args[0] as number;
+        else if (fn === OPS.transform) transform(args as number[]); else if (fn === OPS.constructPath && strokes.has(args[0] as number)) widths.push(Math.round(lw * Math.sqrt(Math.abs(ctm[0]! * ctm[3]! - ctm[1]! * ctm[2]!)) * 1000) / 1000);
       });
     }
   } finally {
@@ -94,6 +99,12 @@ describe('pdf.hairlines', () => {
     expect(c.measured!.thinnest_pt).toBe(0);
     expect(c.evidence!.map((e) => e.page)).toEqual([1]);
     expect(c.message).toMatch(/0 pt \(a "hairline"/);
+  });
+
+  it('follows form XObjects (their /Matrix) and restores the state after them', async () => {
+    const c = checkOf(await runPdf(files.form!, check()), 'pdf.hairlines');
+    expect([c.status, c.measured!.thinnest_pt, c.measured!.strokes_below_minimum]).toEqual(['fail', 0.2, 1]);
+    expect(await pdfjsStrokeWidths(files.form!)).toEqual([0.2, 1]);
   });
 
   it('restores the width with Q', async () => {
