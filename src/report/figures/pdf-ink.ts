@@ -78,5 +78,5 @@ export function inkCoverageFigure(report: QcReport): string {
   const svg = `<svg class="chart heatmap" viewBox="0 0 ${W} ${H.toFixed(1)}" role="img" aria-label="Total ink on page ${page}, areas near and over ${map.limit_percent} % coloured"><rect class="paper" x="0" y="0" width="${W}" height="${H.toFixed(1)}"/>${background}${rects.join('')}</svg>`;
   const legend = BANDS.map((b) => `<li><span class="sw" style="background:${b.colour};opacity:${b.opacity + 0.2}"></span>${escapeHtml(b.name)}</li>`).join('');
   const caption = `Page ${page}: total ink (C+M+Y+K) per 1${NBSP}mm area${max !== undefined ? `, highest ${formatNumber(max, 0)}${NBSP}%` : ''}, limit ${formatNumber(map.limit_percent, 0)}${NBSP}%`;
-  return `<figure class="picture page-tile">${svg}<figcaption>${escapeHtml(caption)}<ul class="legend">${legend}</ul></figcaption></figure>`;
+  return `<figure class="picture page-tile" style="max-width:260px">${svg}<figcaption>${escapeHtml(caption)}<ul class="legend">${legend}</ul></figcaption></figure>`;
 }
