@@ -20,6 +20,8 @@ import { join } from 'node:path';
 import { cmyk, PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { builtinKindHandlers } from '../src/analysis/index.js';
+import { GraphicsReader } from '../src/analysis/pdf/graphics.js';
+import { readStructure } from '../src/analysis/pdf/structure.js';
 import { builtinChecks } from '../src/checks/index.js';
 import { ProfileSet } from '../src/config/profiles.js';
 import { CheckCatalogue, KindRegistry } from '../src/qc/catalogue.js';
@@ -82,22 +84,34 @@ try {
     ['print_pdfx1a (all four)', profiles.get('print_pdfx1a')],
   ];
   const env = { maxPixels: 50_000_000, checkTimeoutMs: 300_000, ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe', tmpDir: dir, extensions: {} };
+  // CPU: this process (process.cpuUsage) plus reaped children (cutime + cstime in /proc/self/stat,
+  // clock ticks of 10 ms): under load, CPU seconds are steadier than wall time.
+  const childCpuMs = async () => {
+    const fields = (await readFile('/proc/self/stat', 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[13] ?? 0) + Number(fields[14] ?? 0)) * 10;
+  };
   const once = async (profile: ResolvedProfile) => {
     parses = 0;
     gsRuns = 0;
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const child0 = await childCpuMs();
     const report = await runQc({ path: file, profile }, { catalogue, kinds, env, toolVersion: 'bench' });
-    return { ms: performance.now() - t0, report, parses, gsRuns };
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000 + ((await childCpuMs()) - child0);
+    return { ms: performance.now() - t0, cpuMs, report, parses, gsRuns };
   };
   await once(cases[0]![1]); // warm-up: loads pdf.js, pdf-lib, canvas
-  const results: Array<{ label: string; median: number; all: number[]; parses: number; gs: number; statuses: string; own: string }> = [];
+  const results: Array<{ label: string; median: number; all: number[]; cpu: number; parses: number; gs: number; statuses: string; own: string }> = [];
   const times = new Map<string, number[]>(cases.map(([l]) => [l, []]));
+  const cpus = new Map<string, number[]>(cases.map(([l]) => [l, []]));
   let last = new Map<string, Awaited<ReturnType<typeof once>>>();
   for (let r = 0; r < runs; r++) {
     // Interleaved, so a burst of load on the machine hits every case alike.
     for (const [label, profile] of cases) {
       const got = await once(profile);
       times.get(label)!.push(got.ms);
+      cpus.get(label)!.push(got.cpuMs);
       last.set(label, got);
     }
   }
@@ -106,17 +120,35 @@ try {
     const got = last.get(label)!;
     const statuses = got.report.checks.filter((c) => NEW.has(c.id)).map((c) => `${c.id.slice(4)} ${c.status}`).join(', ');
     const own = got.report.checks.filter((c) => NEW.has(c.id)).map((c) => `${c.id.slice(4)} ${c.duration_ms}`).join(', ');
-    results.push({ label, median: all[Math.floor(all.length / 2)]!, all, parses: got.parses, gs: got.gsRuns, statuses, own });
+    const cpu = cpus.get(label)!.sort((a, b) => a - b);
+    results.push({ label, median: all[Math.floor(all.length / 2)]!, all, cpu: cpu[Math.floor(cpu.length / 2)]!, parses: got.parses, gs: got.gsRuns, statuses, own });
   }
   const base = results[0]!.median;
+  const baseCpu = results[0]!.cpu;
+  // The graphics state is followed in the probe's walk whatever the profile: its cost, measured
+  // as the structure read with GraphicsReader.op live vs a no-op (median of 15 each, interleaved).
+  const bytes = new Uint8Array(await readFile(file));
+  const live = GraphicsReader.prototype.op;
+  const walk: Record<'live' | 'off', number[]> = { live: [], off: [] };
+  for (let i = 0; i < 15; i++) {
+    for (const mode of ['live', 'off'] as const) {
+      GraphicsReader.prototype.op = mode === 'live' ? live : () => undefined;
+      const t0 = performance.now();
+      await readStructure(bytes, { maxDetailPages: 100 });
+      walk[mode].push(performance.now() - t0);
+    }
+  }
+  GraphicsReader.prototype.op = live;
+  const med = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   const size = ((await stat(file)).size / 1e6).toFixed(2);
   const rows = [
     `${pages}-page brochure (${size} MB), ${runs} runs each after a warm-up; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} at the end, ${(await readFile('/proc/cpuinfo', 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('processor')).length || '?'} CPUs`,
     '',
-    '| profile | median ms | ratio vs today | runs (ms) | pdf-lib parses per run | Ghostscript runs | new checks | their own ms (last run) |',
-    '|---|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.label} | ${Math.round(r.median)} | ${(r.median / base).toFixed(2)} | ${r.all.map((v) => Math.round(v)).join(', ')} | ${r.parses} | ${r.gs} | ${r.statuses || '—'} | ${r.own || '—'} |`),
+    '| profile | median wall ms | wall ratio vs today | median CPU ms (incl. gs) | CPU ratio | runs (wall ms) | pdf-lib parses per run | Ghostscript runs | new checks | their own ms (last run) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => `| ${r.label} | ${Math.round(r.median)} | ${(r.median / base).toFixed(2)} | ${Math.round(r.cpu)} | ${(r.cpu / baseCpu).toFixed(2)} | ${r.all.map((v) => Math.round(v)).join(', ')} | ${r.parses} | ${r.gs} | ${r.statuses || '—'} | ${r.own || '—'} |`),
   ];
+  rows.push('', `Structure read (pdf-lib parse + content walk) of the same file: ${med(walk.off).toFixed(1)} ms without following the graphics state, ${med(walk.live).toFixed(1)} ms with it (median of 15).`);
   const table = rows.join('\n');
   await mkdir(new URL('./.out/', import.meta.url), { recursive: true });
   await writeFile(new URL('./.out/pdf-depth.md', import.meta.url), `${table}\n`);
