@@ -5,6 +5,7 @@
  * 390 px, at 1280 px and on paper; the PDF rendition (pdf.ts) prints this same page.
  */
 import { REPORT_CSS } from './css.js';
+import { inkCoverageFigure } from './figures/pdf-ink.js';
 import { loudnessChart, pdfPages, segmentTimeline, truePeakMarkers } from './charts.js';
 import { avDepthFigures } from './figures/av-depth.js';
 import { escapeHtml, safeImageUri } from './escape.js';
@@ -80,6 +81,7 @@ function pictures(report: QcReport): string {
     })(),
     ((s) => (s ? `<h3>Brand colours found</h3>${s}` : ''))(brandColourSwatches(report)),
     ((s) => (s ? `<h3>Text under the platform’s interface</h3>${s}` : ''))(safeZoneOverlay(report)),
+    ((f) => (f ? `<h3>Ink coverage</h3>${f}` : ''))(inkCoverageFigure(report)),
   ].filter(Boolean);
   return parts.length ? `<section class="glance"><h2>At a glance</h2>${parts.join('')}</section>` : '';
 }

@@ -11,3 +11,7 @@ export { pdfDocument, pdfProbe, pdfSource, pdfThumbnail, sizeMm, type PdfDetails
 export { pdfText, type PdfTextItem, type PdfTextLayer, type PdfTextPage } from './text.js';
 export type { ColorUse } from './content.js';
 export type { PdfColorSpaceUse, PdfEncryption, PdfFont, PdfImage, PdfOutputIntent, PdfPageBoxes, PdfRect, PdfStructure } from './types.js';
+export { RECORD_STROKES_BELOW_PT } from './graphics.js';
+export type { GraphicsFindings, OverprintUse, StrokeUse, TransparencyUse } from './types.js';
+export { boxOnPage } from './boxes.js';
+export { pdfInk, type InkCoverage, type InkPage } from './ink.js';

@@ -14,10 +14,12 @@ import { retypePageTree, withParsableHeader } from './repair.js';
 import { readBoxes, readEncryption, readOutputIntents, readVersion, pdfxClaim } from './catalog.js';
 import { decryptWithEmptyPassword } from './decrypt.js';
 import { DEFAULT_CONTENT_LIMITS, readContent, type ColorUse } from './content.js';
+import { GraphicsReader } from './graphics.js';
+import { makeGraphicsHost, pageTransparency } from './graphics-host.js';
 import { asDict, round2, round4 } from './objects.js';
 import { collectFonts, declaredColors, makeHost } from './resources.js';
 import { MAX_DECODED_STREAM_BYTES, pageContent } from './streams.js';
-import { PdfStructureError, type PdfColorSpaceUse, type PdfFont, type PdfImage, type PdfPageBoxes, type PdfStructure, type StructureOptions } from './types.js';
+import { PdfStructureError, type GraphicsFindings, type PdfColorSpaceUse, type PdfFont, type PdfImage, type PdfPageBoxes, type PdfStructure, type StructureOptions } from './types.js';
 
 export * from './types.js';
 export { MAX_DECODED_STREAM_BYTES } from './streams.js';
@@ -62,6 +64,8 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
   const images: PdfImage[] = [];
   const colors = new Map<string, PdfColorSpaceUse>();
   const oversized: number[] = [];
+  const graphics: GraphicsFindings = { strokes: [], overprint: [], transparency: [] };
+  const graphicsHost = makeGraphicsHost(ctx);
   const addColor = (use: ColorUse, page: number, how: string) => {
     const label = colorLabel(use);
     const found = colors.get(label) ?? { ...use, label, pages: [], uses: [] };
@@ -93,6 +97,10 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
       for (const [use, how] of declaredColors(ctx, resources)) addColor(use, pageNo, how);
       continue;
     }
+    // Line widths, overprint and transparency, followed in the same walk (./graphics.ts).
+    const gfx = new GraphicsReader(graphicsHost, pageNo, pageBoxes.user_unit);
+    const pageGroup = pageTransparency(ctx, page);
+    if (pageGroup) gfx.noteTransparency(pageGroup);
     // Printable annotations (stamps, ink, filled fields) print their appearance streams.
     for (const ap of printedAppearances(ctx, page)) {
       addFonts(ap.resources);
@@ -100,12 +108,13 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
         notes.push(`page ${pageNo}: the appearance of a ${ap.subtype} annotation could not be decoded`);
         continue;
       }
-      const found = readContent(ap.content.bytes, ap.resources, makeHost(ctx), options.contentLimits ?? DEFAULT_CONTENT_LIMITS, ap.ctm);
+      const found = readContent(ap.content.bytes, ap.resources, makeHost(ctx), options.contentLimits ?? DEFAULT_CONTENT_LIMITS, ap.ctm, gfx);
       if (found.truncated) notes.push(`page ${pageNo}, ${ap.subtype} annotation: ${found.truncated}`);
       for (const { use, op } of found.colors) addColor(use, pageNo, colorHow(op));
       for (const img of found.images) images.push(placedImage(img, pageNo, pageBoxes));
     }
     const content = pageContent(ctx, page);
+    if (!content || 'problem' in content) addGraphics(graphics, gfx.findings());
     if (!content) continue;
     if ('problem' in content) {
       if (content.problem === 'too-large') {
@@ -115,7 +124,8 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
       continue;
     }
     const host = makeHost(ctx);
-    const found = readContent(content.bytes, resources, host, options.contentLimits ?? DEFAULT_CONTENT_LIMITS);
+    const found = readContent(content.bytes, resources, host, options.contentLimits ?? DEFAULT_CONTENT_LIMITS, undefined, gfx);
+    addGraphics(graphics, gfx.findings());
     if (found.truncated) notes.push(`page ${pageNo}: ${found.truncated}`);
     for (const { use, op } of found.colors) addColor(use, pageNo, colorHow(op));
     for (const img of found.images) images.push(placedImage(img, pageNo, pageBoxes));
@@ -136,8 +146,16 @@ export async function readStructure(bytes: Uint8Array, options: StructureOptions
     ...(encryption ? { encryption } : {}),
     content_read: contentRead,
     oversized_pages: oversized,
+    graphics,
     notes,
   };
+}
+
+/** A page's findings, once its annotations and content have been walked. */
+function addGraphics(into: GraphicsFindings, page: GraphicsFindings): void {
+  into.strokes.push(...page.strokes);
+  into.overprint.push(...page.overprint);
+  into.transparency.push(...page.transparency);
 }
 
 function colorHow(op: string): string {

@@ -14,6 +14,45 @@ export interface PdfRect {
   y1: number;
 }
 
+/* Line widths, overprint and transparency, as ./graphics.ts finds them in the content walk. */
+
+/** Strokes of one width on one page (widths in pt after the CTM; 0 = the device's thinnest line). */
+export interface StrokeUse {
+  page: number;
+  width_pt: number;
+  count: number;
+  /** Where, in default user space (pt): the union of the stroked paths' bounds. */
+  bounds?: PdfRect;
+}
+
+/** White painted with overprint on, or 100 % black text (with or without overprint). */
+export interface OverprintUse {
+  page: number;
+  kind: 'white_overprint' | 'black_text';
+  paint: 'fill' | 'stroke' | 'text';
+  /** The colour as written: "DeviceCMYK 0 0 0 0", "DeviceGray 1". */
+  colour: string;
+  overprint: boolean;
+  opm: number;
+  /** Text only: the size as printed (Tf × text matrix × CTM), rounded to 0.1 pt. */
+  text_pt?: number;
+  count: number;
+  bounds?: PdfRect;
+}
+
+export interface TransparencyUse {
+  page: number;
+  /** In words: "fill opacity (ca 0.5)", "blend mode Multiply", "soft mask (SMask)"… */
+  what: string;
+  count: number;
+}
+
+export interface GraphicsFindings {
+  strokes: StrokeUse[];
+  overprint: OverprintUse[];
+  transparency: TransparencyUse[];
+}
+
 export interface PdfPageBoxes {
   page: number;
   media: PdfRect;
@@ -94,6 +133,8 @@ export interface PdfStructure {
   oversized_pages: number[];
   /** True when content streams were read; false for an encrypted file that needs a password or a handler other than the standard one. */
   content_read: boolean;
+  /** Line widths, overprint and transparency on the examined pages (./graphics.ts); empty when content was not read. */
+  graphics: GraphicsFindings;
   /** What limited or could not be read, in words (shown in check messages). */
   notes: string[];
 }
