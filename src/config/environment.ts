@@ -55,18 +55,21 @@ function buildCore(e: z.infer<typeof coreSchema>): Settings {
 const pdfSchema = z.object({
   AIQC_PDF_MAX_DETAIL_PAGES: z.coerce.number().positive().optional(),
   AIQC_PDF_MAX_FILE_MB: z.coerce.number().positive().optional(),
+  AIQC_GS_PATH: z.string().min(1).optional().meta({ description: 'Ghostscript for pdf.ink_coverage (default `gs` on PATH)' }),
 });
 
 /** The PDF family's limits as `env.extensions.pdf` takes them (snake_case; absent = default). */
 export interface PdfLimits {
   max_detail_pages?: number;
   max_file_mb?: number;
+  ghostscript_path?: string;
 }
 
 function buildPdf(e: z.infer<typeof pdfSchema>): PdfLimits {
   return {
     ...(e.AIQC_PDF_MAX_DETAIL_PAGES !== undefined ? { max_detail_pages: e.AIQC_PDF_MAX_DETAIL_PAGES } : {}),
     ...(e.AIQC_PDF_MAX_FILE_MB !== undefined ? { max_file_mb: e.AIQC_PDF_MAX_FILE_MB } : {}),
+    ...(e.AIQC_GS_PATH !== undefined ? { ghostscript_path: e.AIQC_GS_PATH } : {}),
   };
 }
 

@@ -36,13 +36,14 @@ describe('readEnvironment', () => {
         DATABASE_URL: 'postgres://u:p@db:5432/aiqc',
         AIQC_DATA_DIR: '/x',
         AIQC_PDF_MAX_DETAIL_PAGES: '20',
+        AIQC_GS_PATH: '/opt/gs/bin/gs',
       },
       ['server', 'pipeline', 'database', 'pdf'],
     );
     expect(e.server).toEqual({ port: 3000, host: '127.0.0.1', basePath: '/ai_qc', webhookKeys: { primary: 'p', secondary: 's' } });
     expect(e.pipeline).toMatchObject({ sweepIntervalMs: 30_000, sweepGraceMs: 0 });
     expect(e.database).toEqual({ engine: 'postgres', connectionString: 'postgres://u:p@db:5432/aiqc' });
-    expect(e.pdf).toEqual({ max_detail_pages: 20 });
+    expect(e.pdf).toEqual({ max_detail_pages: 20, ghostscript_path: '/opt/gs/bin/gs' });
     expect(readEnvironment({ AIQC_DATA_DIR: '/var/lib/aiqc' }, ['database']).database).toEqual({ engine: 'sqlite', path: '/var/lib/aiqc/aiqc.sqlite' });
   });
 
