@@ -26,10 +26,10 @@ const MAX_LONG_SIDE = 3000;
  * whole page, fails on art with more than two tones: with a navy band, a cream page and a red
  * bar, the threshold falls between navy and red, so the red bar turns white and its white
  * "SHOP NOW" vanishes. Sauvola (Tesseract 5, `thresholding_method` 2) thresholds each
- * neighbourhood against its own mean and spread, so text is read on every background. Same
- * words and boxes as Otsu on plain pages; time within the noise (ARCHITECTURE.md, "Text and
- * AI checks"; bench/ocr-threshold.ts). Tiled Otsu (1) also reads the bar but misread
- * "night" as "nigh" on white-on-black copy.
+ * neighbourhood against its own mean and spread, so copy is judged against the background
+ * around it. Same words and boxes as Otsu on the plain pages measured, at about the same time
+ * (ARCHITECTURE.md, "Text and AI checks"; bench/ocr-threshold.ts). Tiled Otsu (1) also reads
+ * the bar but misread "night" as "nigh" on white-on-black copy.
  */
 const WORKER_PARAMETERS = { thresholding_method: '2' } as const;
 
