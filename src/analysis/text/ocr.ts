@@ -21,6 +21,18 @@ const MODEL_FOLDER = '4.0.0_best_int';
 const MIN_LONG_SIDE = 1600;
 const MAX_LONG_SIDE = 3000;
 
+/**
+ * Tesseract binarises the page before reading it. Its default, one Otsu threshold for the
+ * whole page, fails on art with more than two tones: with a navy band, a cream page and a red
+ * bar, the threshold falls between navy and red, so the red bar turns white and its white
+ * "SHOP NOW" vanishes. Sauvola (Tesseract 5, `thresholding_method` 2) thresholds each
+ * neighbourhood against its own mean and spread, so copy is judged against the background
+ * around it. Same words and boxes as Otsu on the plain pages measured, at about the same time
+ * (ARCHITECTURE.md, "Text and AI checks"; bench/ocr-threshold.ts). Tiled Otsu (1) also reads
+ * the bar but misread "night" as "nigh" on white-on-black copy.
+ */
+const WORKER_PARAMETERS = { thresholding_method: '2' } as const;
+
 export interface OcrImage {
   words: TextWord[];
   /** Size of the image that was read (after orientation), for messages. */
@@ -60,6 +72,7 @@ export async function withOcrWorker<T>(
   const stop = () => void worker.terminate().catch(() => undefined);
   signal.addEventListener('abort', stop, { once: true });
   try {
+    await worker.setParameters(WORKER_PARAMETERS);
     return await work((image) => recognize(worker, image, signal));
   } finally {
     signal.removeEventListener('abort', stop);
