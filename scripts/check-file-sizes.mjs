@@ -8,7 +8,6 @@ import { join, relative } from 'node:path';
 const LIMIT = 450;
 const ROOT = new URL('../', import.meta.url).pathname;
 const BEING_SPLIT = new Map([
-  ['src/box/client.ts', 'issue 10 splits it'],
   ['src/box-emulator/server.ts', 'the Box emulator (issue 10\'s area): routes to split by resource'],
   ['src/box-emulator/core.ts', 'the Box emulator (issue 10\'s area)'],
 ]);
