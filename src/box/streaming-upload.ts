@@ -4,6 +4,11 @@
 // `fs.openAsBlob`. fetch (undici) sends a FormData body as it reads it — the attributes, then
 // the Blob's stream — and knows every part's size, so the request carries a Content-Length and
 // starts before the file has been read (test/box/sdk-defects.test.ts measures this).
+// Memory is bounded by the chunk threshold (50 MB), not by streaming: Node 24's fetch does not
+// wait for the socket to drain, so against a reader slower than the disk it reads ahead and
+// can queue up to the whole file (measured: 100 MB file, slow server, ~108 MB live; the earlier
+// hand-written body through fetch: ~95 MB; node:http with pipeline: ~5 MB).
+
 import { createHash } from 'node:crypto';
 import { createReadStream, openAsBlob } from 'node:fs';
 
@@ -38,7 +43,7 @@ export function fileContent(path: string): Promise<Blob> {
   return openAsBlob(path);
 }
 
-/** POST one multipart upload with the file streamed as it is read; never buffers the file. */
+/** POST one multipart upload, the file read as it is sent (see the note above on memory). */
 export async function postMultipartStreamed(request: MultipartUploadRequest): Promise<RawResponse> {
   const form = new FormData();
   // Box wants `attributes` before `file`; FormData keeps the order parts were appended in.
