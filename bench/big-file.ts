@@ -15,6 +15,10 @@
  * Free disk is checked first (the file plus aiqc's downloaded copy); the big file is deleted
  * at the end. Linux only (/proc).
  *
+ * Last, a 2 GB upload into the console's upload receiver (Fastify + @fastify/multipart, as the
+ * console registers it), the body generated as it is sent; alone, without the build or the
+ * video: BIG_FILE_PARTS=console node --experimental-transform-types --import ./bench/register.mjs bench/big-file.ts
+ *
  * Run: npm run bench:big-file
  */
 import { execFile, spawn } from 'node:child_process';
@@ -26,8 +30,15 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import fastifyMultipart from '@fastify/multipart';
+import Fastify from 'fastify';
 import { BoxClient } from '../src/box/client.js';
 import { startBoxEmulator } from '../src/box-emulator/index.js';
+import { receiveUpload } from '../src/web/upload-receive.js';
 
 const run = promisify(execFile);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -124,7 +135,78 @@ function sample(pid: number, peaks: Peaks): void {
   peaks.togetherRssKb = Math.max(peaks.togetherRssKb, together);
 }
 
+/**
+ * A `size`-byte upload into the console's receiver (src/web/upload-receive.ts under Fastify +
+ * @fastify/multipart, as the console registers it) over HTTP, the multipart body generated as
+ * it is sent: peak RSS of this process (client and receiver both) against its RSS before.
+ */
+async function consoleUpload(work: string, size: number): Promise<void> {
+  const dataDir = join(work, 'console');
+  const app = Fastify();
+  await app.register(fastifyMultipart);
+  app.post('/upload', async (request) => {
+    const upload = await receiveUpload(request, { dataDir, maxBytes: size + 1024 * 1024 });
+    return { size: (await stat(upload.tempPath)).size };
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const boundary = `bench-${Date.now()}`;
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="master.mov"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const block = Buffer.alloc(64 * 1024, 0x5a);
+    async function* body(): AsyncGenerator<Buffer> {
+      yield head;
+      for (let sent = 0; sent < size; sent += block.length) yield block.subarray(0, Math.min(block.length, size - sent));
+      yield tail;
+    }
+    const before = memoryOf(process.pid)!;
+    let peakKb = before.rss;
+    const sampler = setInterval(() => (peakKb = Math.max(peakKb, memoryOf(process.pid)?.rss ?? 0)), 50);
+    const t0 = performance.now();
+    // node:http, not fetch: Node 24's fetch does not wait for the socket to drain, so in one
+    // process it would queue the whole body in memory (test/web/upload-receive.test.ts).
+    const request = httpRequest(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/upload`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + tail.length) },
+    });
+    const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      request.on('response', (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      request.on('error', reject);
+    });
+    await pipeline(Readable.from(body()), request);
+    const { status, text } = await answered;
+    const received = JSON.parse(text) as { size?: number };
+    clearInterval(sampler);
+    if (status !== 200 || received.size !== size) throw new Error(`console upload: HTTP ${status}, ${text}`);
+    const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
+    console.log(
+      `  ${(size / 1e9).toFixed(2)} GB upload into the console receiver over HTTP: ${((performance.now() - t0) / 1000).toFixed(0)} s; ` +
+        `bench process (client + receiver) RSS ${mb(before.rss)} before, peak ${mb(peakKb)} (+${mb(peakKb - before.rss)}): streamed to disk`,
+    );
+  } finally {
+    await app.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BIG_FILE_PARTS === 'console') {
+    const work = await mkdtemp(join(tmpdir(), 'aiqc-big-file-'));
+    const fs = await statfs(work);
+    if (fs.bavail * fs.bsize < 1.2 * TARGET) throw new Error(`not enough free disk in ${work} for ${TARGET} bytes`);
+    console.log(`Big-file bench (console upload only) — load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    try {
+      await consoleUpload(work, TARGET);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    return;
+  }
   const work = await mkdtemp(join(tmpdir(), 'aiqc-big-file-'));
   const fs = await statfs(work);
   const free = fs.bavail * fs.bsize;
@@ -232,6 +314,8 @@ async function main(): Promise<void> {
     await box.uploadFile({ folderId: staging.id, name: 'Master_2GB.mov', path });
     const after = memoryOf(process.pid)!;
     console.log(`  2 GB upload into the emulator over HTTP: ${((performance.now() - t1) / 1000).toFixed(0)} s; bench+emulator process RSS ${kb(before.rss)} → ${kb(after.rss)} (peak ${kb(after.hwm)}): the emulator keeps every upload in memory`);
+
+    await consoleUpload(work, size);
   } finally {
     if (aiqc && aiqc.exitCode === null) aiqc.kill('SIGKILL');
     await emulator.close();

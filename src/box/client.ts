@@ -4,16 +4,19 @@
 // from disk, and one early-refreshed token shared by every call in the process.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { rm, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BoxClient as SdkBoxClient } from 'box-node-sdk';
 import { BaseUrls, NetworkSession } from 'box-node-sdk/networking';
-import type { FolderFull, UploadPart } from 'box-node-sdk/schemas';
+import type { FolderFull } from 'box-node-sdk/schemas';
 import { deserializeFiles } from 'box-node-sdk/schemas';
 import type { SharedTokenAuth } from './auth.js';
 import { createSharedAuth } from './auth.js';
+import type { ChunkedUploadTarget } from './chunked-upload.js';
+import { uploadChunked } from './chunked-upload.js';
 import type { BoxErrorContext } from './errors.js';
 import { BoxApiError, boxApiErrorFromBody, toBoxApiError } from './errors.js';
 import type { BoxLogger } from './logger.js';
@@ -248,7 +251,7 @@ export class BoxClient {
         this.context('upload file', 'folder', input.folderId),
         '/2.0/files/content',
         { name: input.name, parent: { id: input.folderId } },
-        fileContent(input.path, size),
+        await fileContent(input.path),
         sha1,
       );
     } catch (err) {
@@ -269,7 +272,7 @@ export class BoxClient {
       this.context('upload new version', 'file', input.fileId),
       `/2.0/files/${encodeURIComponent(input.fileId)}/content`,
       input.name ? { name: input.name } : {},
-      fileContent(input.path, size),
+      await fileContent(input.path),
       sha1,
     );
   }
@@ -278,14 +281,14 @@ export class BoxClient {
     context: BoxErrorContext,
     path: string,
     attributes: Record<string, unknown>,
-    content: ReturnType<typeof fileContent>,
+    content: Blob,
     sha1: string,
   ): Promise<BoxFileInfo> {
     return this.withRetry(context, async () => {
       const response = await postMultipartStreamed({
         url: `${this.settings.baseUrls.uploadUrl}${path}`,
         attributes,
-        content,
+        file: content,
         authorization: await this.auth.retrieveAuthorizationHeader(this.session),
         extraHeaders: { 'content-md5': sha1 },
       });
@@ -298,56 +301,9 @@ export class BoxClient {
     });
   }
 
-  private async uploadChunked(path: string, size: number, target: { folderId?: string; fileId?: string; name?: string }): Promise<BoxFileInfo> {
+  private uploadChunked(path: string, size: number, target: ChunkedUploadTarget): Promise<BoxFileInfo> {
     const context = target.fileId ? this.context('chunked upload (new version)', 'file', target.fileId) : this.context('chunked upload', 'folder', target.folderId);
-    const session = await this.call(context, () =>
-      target.fileId
-        ? this.sdk.chunkedUploads.createFileUploadSessionForExistingFile(target.fileId, { fileSize: size, ...(target.name && { fileName: target.name }) })
-        : this.sdk.chunkedUploads.createFileUploadSession({ folderId: target.folderId ?? '0', fileSize: size, fileName: target.name ?? 'upload' }),
-    );
-    const endpoints = session.sessionEndpoints;
-    const partSize = session.partSize ?? 8 * 1024 * 1024;
-    if (!endpoints?.uploadPart || !endpoints.commit) {
-      throw new BoxApiError({ status: 0, code: 'bad_upload_session', message: 'Box upload session has no endpoints' });
-    }
-    const fileHash = createHash('sha1');
-    const parts: UploadPart[] = [];
-    const handle = await open(path, 'r');
-    try {
-      // One part in memory at a time: Box's part size (8 MiB below 500 MB) bounds it.
-      for (let offset = 0; offset < size; offset += partSize) {
-        const length = Math.min(partSize, size - offset);
-        const buffer = Buffer.alloc(length);
-        await handle.read(buffer, 0, length, offset);
-        fileHash.update(buffer);
-        const digest = `sha=${createHash('sha1').update(buffer).digest('base64')}`;
-        const uploaded = await this.call(context, () =>
-          this.sdk.chunkedUploads.uploadFilePartByUrl(endpoints.uploadPart ?? '', Readable.from(buffer), {
-            digest,
-            contentRange: `bytes ${offset}-${offset + length - 1}/${size}`,
-          }),
-        );
-        if (uploaded.part) parts.push(uploaded.part);
-      }
-    } finally {
-      await handle.close();
-    }
-    const sha1 = fileHash.copy().digest('hex');
-    let committed;
-    try {
-      committed = await this.call(context, () =>
-        this.sdk.chunkedUploads.createFileUploadSessionCommitByUrl(endpoints.commit ?? '', { parts }, { digest: `sha=${fileHash.digest('base64')}` }),
-      );
-    } catch (err) {
-      // A commit whose answer was lost is retried into a session that no longer exists (404):
-      // if the folder now holds this name with this content, the commit did happen.
-      const done = err instanceof BoxApiError && err.status === 404 && target.folderId ? await this.findSameContent(target.folderId, target.name ?? '', sha1) : undefined;
-      if (done) return done;
-      throw err;
-    }
-    const file = committed?.entries?.[0];
-    if (!file) throw new BoxApiError({ status: 0, code: 'empty_upload_response', message: `Box ${context.operation} commit answered without the file` });
-    return fileInfo(file);
+    return uploadChunked({ sdk: this.sdk, call: (fn) => this.call(context, fn), findSameContent: (folderId, name, sha1) => this.findSameContent(folderId, name, sha1) }, path, size, target);
   }
 
   /** The file named `name` in `folderId` if it has this SHA-1 (Box's preflight names the conflict). */

@@ -1,15 +1,22 @@
 // Box's multipart upload, streamed from disk. box-node-sdk 10.12's uploads.uploadFile reads
 // the whole stream into memory first (verified in test/box/sdk-defects.test.ts), so files go
-// through here instead: attributes part, then the file piped straight from a read stream.
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+// through here instead: a FormData of the attributes part, then the file as a Blob from
+// `fs.openAsBlob`. fetch (undici) sends a FormData body as it reads it — the attributes, then
+// the Blob's stream — and knows every part's size, so the request carries a Content-Length and
+// starts before the file has been read (test/box/sdk-defects.test.ts measures this).
+// Memory is bounded by the chunk threshold (50 MB), not by streaming: Node 24's fetch does not
+// wait for the socket to drain, so against a reader slower than the disk it reads ahead and
+// can queue up to the whole file (measured: 100 MB file, slow server, ~108 MB live; the earlier
+// hand-written body through fetch: ~95 MB; node:http with pipeline: ~5 MB).
+
+import { createHash } from 'node:crypto';
+import { createReadStream, openAsBlob } from 'node:fs';
 
 export interface MultipartUploadRequest {
   url: string;
   attributes: Record<string, unknown>;
-  /** The file's bytes, opened afresh for each try, and their exact count. */
-  content: { size: number; open: () => AsyncIterable<Buffer> };
+  /** The file's bytes, read lazily from disk (`fileContent`); any Blob does. */
+  file: Blob;
   authorization: string;
   extraHeaders?: Record<string, string>;
 }
@@ -27,36 +34,27 @@ export async function sha1OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export function fileContent(path: string, size: number): MultipartUploadRequest['content'] {
-  return { size, open: () => createReadStream(path, { highWaterMark: 256 * 1024 }) };
+/**
+ * The file as a Blob backed by the file on disk: nothing is read until it is streamed, each
+ * try streams it afresh, and a file changed after this call fails the read instead of sending
+ * bytes that no longer match the SHA-1 sent with them.
+ */
+export function fileContent(path: string): Promise<Blob> {
+  return openAsBlob(path);
 }
 
-/** POST one multipart upload with the content streamed as it is read; never buffers the file. */
+/** POST one multipart upload, the file read as it is sent (see the note above on memory). */
 export async function postMultipartStreamed(request: MultipartUploadRequest): Promise<RawResponse> {
-  const boundary = `aiqc-${randomUUID()}`;
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="attributes"\r\n\r\n${JSON.stringify(request.attributes)}\r\n` +
-      // Box takes the name from `attributes`; the part's filename is only a label.
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="upload"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const { size } = request.content;
-  async function* body(): AsyncGenerator<Buffer> {
-    yield head;
-    for await (const chunk of request.content.open()) yield chunk;
-    yield tail;
-  }
+  const form = new FormData();
+  // Box wants `attributes` before `file`; FormData keeps the order parts were appended in.
+  form.append('attributes', JSON.stringify(request.attributes));
+  // Box takes the name from `attributes`; the part's filename is only a label.
+  form.append('file', request.file, 'upload');
   const response = await fetch(request.url, {
     method: 'POST',
-    headers: {
-      authorization: request.authorization,
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-      'content-length': String(head.length + size + tail.length),
-      ...request.extraHeaders,
-    },
-    body: Readable.toWeb(Readable.from(body())) as ReadableStream<Uint8Array>,
-    duplex: 'half',
-  } as RequestInit);
+    headers: { authorization: request.authorization, ...request.extraHeaders },
+    body: form,
+  });
   const text = await response.text();
   let parsed: unknown;
   try {

@@ -12,6 +12,7 @@ import { InvalidJobPayloadError, JobNotFoundError, JobNotRetryableError, Unknown
 import type { Job, Lease } from './job.js';
 import { addJob } from './sql/add-job.js';
 import { claimJobs } from './sql/claim-jobs.js';
+import { completeAndClaim } from './sql/complete-and-claim.js';
 import { completeJob } from './sql/complete-job.js';
 import { countJobsByStatus, pendingJobKinds } from './sql/count-jobs.js';
 import { failJob, type JobFailure } from './sql/fail-job.js';
@@ -155,6 +156,14 @@ export class JobQueue {
   /** Mark the job done with its result; false when the worker no longer owns it. */
   complete(lease: Lease, result: unknown): Promise<boolean> {
     return completeJob(this.db.kysely, lease, result, this.#clock());
+  }
+
+  /**
+   * `complete`, then `claim` up to `limit` more for the same worker, in one commit (see
+   * sql/complete-and-claim.ts). `owned` is false when the lease was lost (result discarded).
+   */
+  completeAndClaim(lease: Lease, result: unknown, kinds: readonly string[], limit: number, leaseMs: number): Promise<{ owned: boolean; jobs: Job[] }> {
+    return completeAndClaim(this.db.kysely, lease, result, { workerId: lease.workerId, kinds, limit, leaseMs, skipLocked: this.db.capabilities.skipLocked }, this.#clock());
   }
 
   /** Dead when permanent or out of attempts, else queued after `retryInMs`; undefined when the lease is lost. */

@@ -28,6 +28,12 @@ export interface WorkerOptions {
   heartbeatMs?: number;
   /** Poll period when idle (default 1 s); PostgreSQL NOTIFY wakes the worker sooner. */
   pollMs?: number;
+  /**
+   * How often this worker looks for expired leases (default: a quarter of the lease, at most
+   * 1 s, never more often than it polls). A dead worker's job waits at most this much past its
+   * lease.
+   */
+  reapMs?: number;
   backoff?: BackoffPolicy;
   /** Stable name in `locked_by` (default host:pid:random). */
   workerId?: string;
@@ -67,10 +73,14 @@ export class Worker {
   readonly #leaseMs: number;
   readonly #heartbeatMs: number;
   readonly #pollMs: number;
+  readonly #reapMs: number;
   readonly #backoff: BackoffPolicy;
   readonly #logger: Logger;
   readonly #random: () => number;
   readonly #running = new Map<number, Running>();
+  readonly #kinds: readonly string[];
+  /** Slots held by claims in flight (the loop's, and those made with a completion). */
+  #reserved = 0;
   #loop: Promise<void> | undefined;
   #stopping = false;
   #wake: (() => void) | undefined;
@@ -86,6 +96,7 @@ export class Worker {
   constructor(options: WorkerOptions) {
     this.#queue = options.queue;
     this.#handlers = checkHandlers(options.queue.kinds, options.handlers);
+    this.#kinds = [...this.#handlers.keys()];
     this.#concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(this.#leaseMs / 3));
@@ -93,6 +104,7 @@ export class Worker {
       throw new JobConfigurationError(`Worker heartbeat (${this.#heartbeatMs} ms) must be shorter than the lease (${this.#leaseMs} ms).`);
     }
     this.#pollMs = options.pollMs ?? 1_000;
+    this.#reapMs = options.reapMs ?? Math.max(this.#pollMs, Math.min(this.#leaseMs / 4, 1_000));
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ worker: this.id });
@@ -221,32 +233,66 @@ export class Worker {
     let failures = 0;
     while (!this.#stopping) {
       if (this.#queue.db.listen && !this.#unlisten && Date.now() - (this.#listenTriedAt ?? 0) >= RELISTEN_MS) await this.#listen();
-      const free = this.#concurrency - this.#running.size;
+      const free = this.#concurrency - this.#running.size - this.#reserved;
       let claimed: Job[] = [];
-      if (free > 0) {
-        try {
-          // Expired leases are looked for once per poll period, not before every claim: a busy
-          // worker claims after each job, and the extra UPDATE per job cost as much as the
-          // claim itself (bench:queue). A dead worker's job waits at most one poll longer.
-          if (performance.now() - this.#reapedAt >= this.#pollMs) {
-            this.#reapedAt = performance.now();
-            const reaped = await this.#queue.reapExpiredLeases();
-            if (reaped.requeued + reaped.dead > 0) this.#logger.warn(reaped, 'reclaimed jobs whose worker stopped heartbeating');
-          }
-          claimed = await this.#queue.claim(this.id, [...this.#handlers.keys()], free, this.#leaseMs);
-          failures = 0;
-        } catch (error) {
-          failures += 1;
-          this.#logger.error({ err: describeErrorChain(error) }, 'could not claim jobs; retrying');
-          await this.#sleep(Math.min(this.#pollMs * 2 ** failures, 30_000));
-          continue;
+      try {
+        // Expired leases are looked for once per reap period (≤ 1 s), not before every claim
+        // nor every poll: a busy worker claims after each job, and that extra UPDATE per job
+        // cost as much as the claim itself; at a 50 ms poll it was still a statement for every
+        // three jobs with four workers (bench:queue). A dead worker's job waits at most one
+        // reap period past its lease.
+        if (performance.now() - this.#reapedAt >= this.#reapMs) {
+          this.#reapedAt = performance.now();
+          const reaped = await this.#queue.reapExpiredLeases();
+          if (reaped.requeued + reaped.dead > 0) this.#logger.warn(reaped, 'reclaimed jobs whose worker stopped heartbeating');
         }
-        for (const job of claimed) this.#startJob(job);
+        if (free > 0) {
+          this.#reserved += free;
+          try {
+            claimed = await this.#queue.claim(this.id, this.#kinds, free, this.#leaseMs);
+          } finally {
+            this.#reserved -= free;
+          }
+        }
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        this.#logger.error({ err: describeErrorChain(error) }, 'could not claim jobs; retrying');
+        await this.#sleep(Math.min(this.#pollMs * 2 ** failures, 30_000));
+        continue;
       }
+      for (const job of claimed) this.#startJob(job);
       if (this.#stopping) break;
       // A full batch means more may be waiting: claim again as soon as a slot frees up.
-      if (claimed.length === 0 || this.#running.size >= this.#concurrency) await this.#sleep(this.#pollMs);
+      if (claimed.length === 0 || this.#running.size + this.#reserved >= this.#concurrency) await this.#sleep(this.#pollMs);
     }
+  }
+
+  /**
+   * Record a success and, unless stopping, claim the next job for the slot it frees in the same
+   * commit (sql/complete-and-claim.ts): one commit per job instead of two (bench:queue).
+   */
+  async #complete(lease: Lease, result: unknown): Promise<boolean> {
+    if (this.#stopping) return this.#queue.complete(lease, result);
+    this.#reserved += 1;
+    let outcome: { owned: boolean; jobs: Job[] };
+    try {
+      outcome = await this.#queue.completeAndClaim(lease, result, this.#kinds, 1, this.#leaseMs);
+    } finally {
+      this.#reserved -= 1;
+    }
+    // Checked and started synchronously: stop() sets #stopping before it lists the running jobs
+    // it waits for, so a job is either started here and waited for, or given straight back.
+    if (!this.#stopping) {
+      for (const job of outcome.jobs) this.#startJob(job);
+    } else {
+      for (const job of outcome.jobs) {
+        await this.#queue.release({ jobId: job.id, workerId: this.id, attempt: job.attempts }).catch((error: unknown) => {
+          this.#logger.error({ job_id: job.id, err: describeErrorChain(error) }, 'could not release job; its lease will expire and another worker will reclaim it');
+        });
+      }
+    }
+    return outcome.owned;
   }
 
   #startJob(job: Job): void {
@@ -323,7 +369,7 @@ export class Worker {
         return;
       }
       if (failure === undefined) {
-        const owned = await this.#queue.complete(lease, result ?? null);
+        const owned = await this.#complete(lease, result ?? null);
         if (owned) logger.info('job done');
         else logger.warn('job finished but its lease had been taken over; result discarded');
         return;

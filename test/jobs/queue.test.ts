@@ -102,6 +102,43 @@ describe.each(ENGINES)('JobQueue on %s', (engine) => {
     expect(await queue.get(job.id)).toMatchObject({ status: 'done', result: { score: 72 }, progress: { uploaded: true }, finishedAt: now });
   });
 
+  it('completes a job and claims the next ones in one write (the worker\'s one commit per job)', async () => {
+    for (let i = 0; i < 4; i += 1) await queue.enqueue(qcFile, { fileId: `f${i}`, fileVersionId: 'v' });
+    const [first] = await queue.claim('w', [qcFile.kind], 1, 30_000);
+    now += 1_000;
+    const { owned, jobs } = await queue.completeAndClaim(lease(first!.id, 'w', 1), { score: 90 }, [qcFile.kind], 2, 30_000);
+    expect(owned).toBe(true);
+    expect(jobs.map((j) => j.payload)).toEqual([1, 2].map((i) => ({ fileId: `f${i}`, fileVersionId: 'v' })));
+    expect(jobs[0]).toMatchObject({ status: 'running', attempts: 1, lockedBy: 'w', leaseUntil: now + 30_000, startedAt: now });
+    expect(await queue.get(first!.id)).toMatchObject({ status: 'done', result: { score: 90 }, finishedAt: now, leaseUntil: null });
+    // A lost lease: the result is discarded, the claim still happens (for the lease's worker).
+    const stale = await queue.completeAndClaim(lease(first!.id, 'w', 1), { twice: true }, [qcFile.kind], 5, 30_000);
+    expect(stale.owned).toBe(false);
+    expect(stale.jobs.map((j) => j.payload)).toEqual([{ fileId: 'f3', fileVersionId: 'v' }]);
+    expect((await queue.get(first!.id))?.result).toEqual({ score: 90 });
+    // Nothing left to claim: the completion alone.
+    expect(await queue.completeAndClaim(lease(jobs[0]!.id, 'w', 1), null, [qcFile.kind], 1, 30_000)).toEqual({ owned: true, jobs: [] });
+  });
+
+  it('completeAndClaim is one transaction: a failing claim leaves the job running and the next queued', async () => {
+    // A rule only the claim's write breaks (a lease that ends when it starts), added for this test.
+    const guard =
+      engine === 'sqlite'
+        ? sql`create trigger test_no_empty_lease before update on jobs when new.status = 'running' and new.lease_until <= new.started_at begin select raise(abort, 'empty lease'); end`
+        : sql`alter table jobs add constraint test_no_empty_lease check (status <> 'running' or lease_until > started_at)`;
+    await guard.execute(t.db.kysely);
+    try {
+      await queue.enqueue(qcFile, { fileId: 'a', fileVersionId: 'v' });
+      const { job: next } = await queue.enqueue(qcFile, { fileId: 'b', fileVersionId: 'v' });
+      const [first] = await queue.claim('w', [qcFile.kind], 1, 30_000);
+      await expect(queue.completeAndClaim(lease(first!.id, 'w', 1), { score: 1 }, [qcFile.kind], 1, 0)).rejects.toThrow(/empty.lease/);
+      expect(await queue.get(first!.id)).toMatchObject({ status: 'running', result: null, lockedBy: 'w' });
+      expect(await queue.get(next.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    } finally {
+      await (engine === 'sqlite' ? sql`drop trigger test_no_empty_lease` : sql`alter table jobs drop constraint test_no_empty_lease`).execute(t.db.kysely);
+    }
+  });
+
   it('requeues a transient failure after the delay and kills it after max attempts', async () => {
     const { job } = await queue.enqueue(qcFile, { fileId: 'f', fileVersionId: 'v' });
     for (let attempt = 1; attempt <= 3; attempt += 1) {
