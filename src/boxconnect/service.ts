@@ -210,10 +210,10 @@ export function createBoxConnect(deps: { db: Db; config: BoxConnectConfig; clock
         try {
           const auth = new UserBoxAuth(tokenDeps, userId);
           const post = async (url: string, attributes: Record<string, unknown>) => {
-            let response = await postMultipartStreamed({ url, attributes, content: fileContent(path, Buffer.byteLength(input.content)), authorization: await auth.retrieveAuthorizationHeader() });
+            let response = await postMultipartStreamed({ url, attributes, file: await fileContent(path), authorization: await auth.retrieveAuthorizationHeader() });
             if (response.status === 401) {
               await auth.refreshToken();
-              response = await postMultipartStreamed({ url, attributes, content: fileContent(path, Buffer.byteLength(input.content)), authorization: await auth.retrieveAuthorizationHeader() });
+              response = await postMultipartStreamed({ url, attributes, file: await fileContent(path), authorization: await auth.retrieveAuthorizationHeader() });
             }
             return response;
           };
