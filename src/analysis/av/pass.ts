@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../../qc/types.js';
-import { avProbe, inputUrl, type AvDetails } from './probe.js';
+import { avStreams, inputUrl, type AvDetails } from './probe.js';
 import { explainFailure } from './reasons.js';
 import { assembleRun, DETECT_WIDTH, type PassBranch, type PassRun } from './graph.js';
 import { round3, subtractSegments, type Segment } from './segments.js';
@@ -323,7 +323,7 @@ export function loudnessFromFrames(frames: readonly MetadataFrame[]): LoudnessRe
 export const avPass: Analysis<AvPassResult, AvPassRequest> = {
   id: 'av.pass',
   async compute(ctx, requests) {
-    const { details } = await ctx.get(avProbe);
+    const details = await ctx.get(avStreams);
     const plan = planPass(requests, details, ctx.env.tmpDir);
     if (!plan) return { silence: [], filtergraph: '', ran: false };
     // Both runs at once; the first to fail stops the other (its result would be thrown away).

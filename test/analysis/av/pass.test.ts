@@ -8,7 +8,7 @@ import { subtractSegments } from '../../../src/analysis/av/segments.js';
 import { AnalysisStore } from '../../../src/qc/analyses.js';
 import { sniffFile } from '../../../src/qc/sniff.js';
 import { fixture } from '../../fixtures/av-fixtures.js';
-import { adHocProfile, builtinProfile, qc, testEnv } from './engine-helper.js';
+import { adHocProfile, builtinProfile, checkOf, qc, testEnv } from './engine-helper.js';
 
 const details: AvDetails = {
   container: 'mov,mp4',
@@ -151,6 +151,32 @@ describe('the pass itself', () => {
       for (const filter of ['blackdetect', 'freezedetect', 'select']) expect(picture[0]).toContain(filter);
       for (const filter of ['ebur128', 'silencedetect']) expect(sound[0]).toContain(filter);
       expect(sound[0]).not.toMatch(/\[0:0\]/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts while the probe still reads the end of the file: the pass needs the streams, not the truncation check', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aiqc-overlap-'));
+    try {
+      // Real tools behind wrappers that log start and end; the truncation read is made slow.
+      const log = join(dir, 'calls.log');
+      const wrap = async (name: string, real: string, slowIf: string) => {
+        const path = join(dir, name);
+        const slow = slowIf ? `case "$*" in *${slowIf}*) sleep 1.5;; esac\n` : '';
+        await writeFile(path, `#!/bin/sh\necho "start ${name} $*" >> '${log}'\n${slow}${real} "$@"\nrc=$?\necho "end ${name} $*" >> '${log}'\nexit $rc\n`);
+        await chmod(path, 0o755);
+        return path;
+      };
+      const env = testEnv({ ffmpegPath: await wrap('ffmpeg', testEnv().ffmpegPath, ''), ffprobePath: await wrap('ffprobe', testEnv().ffprobePath, '-read_intervals') });
+      const report = await qc(await fixture('segments'), adHocProfile([{ id: 'video.black_frames' }]), env);
+      expect(checkOf(report, 'video.black_frames').status).toBe('fail');
+      const lines = (await readFile(log, 'utf8')).trim().split('\n');
+      const tailEnd = lines.findIndex((l) => l.startsWith('end ffprobe') && l.includes('-read_intervals'));
+      const passStart = lines.findIndex((l) => l.startsWith('start ffmpeg') && l.includes('blackdetect'));
+      expect(tailEnd).toBeGreaterThan(-1);
+      expect(passStart).toBeGreaterThan(-1);
+      expect(passStart).toBeLessThan(tailEnd);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
