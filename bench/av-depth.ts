@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const pass = async (requests: AvPassRequest[]) => {
     const dir = await mkdtemp(join(scratch, 'pass-'));
     const plan = planPass(requests, details, dir)!;
-    await Promise.all(plan.runs.map((r) => run(FFMPEG, ['-y', ...passArgs(plan, r, clip)], { maxBuffer: 64 * 1024 * 1024 })));
+    await Promise.all(plan.runs.map((r) => run(FFMPEG, ['-y', ...passArgs(r, clip)], { maxBuffer: 64 * 1024 * 1024 })));
     await rm(dir, { recursive: true, force: true });
   };
 

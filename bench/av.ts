@@ -1,15 +1,21 @@
 /**
  * A/V bench (not a test): on generated 30 s 1080p25 H.264+AAC clips at ~5 and ~8 Mbit/s
  * (lighter streams decode faster, so the filters weigh more), wall and CPU time of
- *   1. aiqc's `video_general` profile (probe, the decode pass, stills/strip/thumbnail),
- *   2. the decode pass alone as aiqc runs it now: one picture run (-an) and one audio-only
- *      run (-vn) side by side, the picture decoded once,
- *   3. the decode pass as it was before issue 18: one ffmpeg for both streams, same graphs,
- *   4. a bare decode: `ffmpeg -i clip -f null -`.
- * Contenders run in turns (paired, interleaved); medians of AV_BENCH_REPEATS (default 5).
- * Goal (issue 18): (1) ≤ 1.3× wall of (4). CPU time is reported too: on a shared machine
- * wall time follows the load, CPU time much less so. AV_BENCH_ALL=1 adds issue 3's
- * contenders (one ffmpeg per analysis, as written and with -vn/-an).
+ *   bare   `ffmpeg -i clip -f null -`: the decode every figure is compared with,
+ *   aiqc   a `video_general` run in this process (probe, the decode pass, stills, strip,
+ *          thumbnail, report object; no Node start-up),
+ *   before the same with another checkout's sources (AV_BENCH_BEFORE=/path/to/checkout, e.g.
+ *          `git archive main | tar -x -C /tmp/main` with node_modules linked in),
+ *   pass   the decode pass alone, as aiqc plans it (its ffmpeg runs side by side),
+ *   cli    AV_BENCH_CLI=/path/to/dist/cli/main.js: the whole `aiqc check --json` (Node start-up too).
+ * Contenders run in turns (bare, aiqc, before, …, then again), AV_BENCH_REPEATS times
+ * (default 5), so load from anything else on the machine falls on all of them alike. Per
+ * contender: median wall, median CPU (this process plus waited-for children), cores used,
+ * and the median of the per-turn ratios to the bare decode in the same turn. Goal (issue
+ * 18): aiqc ≤ 1.3× the bare decode's wall on both clips. On a shared machine wall time
+ * follows the load; the CPU ratio much less so — report both, with the load average printed.
+ * AV_BENCH_ALL=1 adds the pre-issue-18 pass (one ffmpeg for both streams) and issue 3's
+ * contenders (one ffmpeg per analysis).
  *
  * Run: npm run bench:av   (generates bench/.out/av-clip-1080p25-{5,8}M.mp4 once; needs
  * --experimental-transform-types because src/ uses parameter properties)
@@ -22,12 +28,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { passArgs, planPass, type AvPassRequest, type PassPlan } from '../src/analysis/av/pass.js';
-import { builtinKindHandlers } from '../src/analysis/index.js';
-import { builtinChecks } from '../src/checks/index.js';
-import { ProfileSet } from '../src/config/profiles.js';
+import type { builtinKindHandlers } from '../src/analysis/index.js';
+import type { builtinChecks } from '../src/checks/index.js';
+import type { ProfileSet } from '../src/config/profiles.js';
 import { readEnvironment } from '../src/config/environment.js';
-import { CheckCatalogue, KindRegistry } from '../src/qc/catalogue.js';
-import { runQc } from '../src/qc/engine.js';
+import type { CheckCatalogue, KindRegistry } from '../src/qc/catalogue.js';
+import type { runQc } from '../src/qc/engine.js';
 
 const run = promisify(execFile);
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '.out');
@@ -69,13 +75,23 @@ interface Sample {
   cpu: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+interface Summary extends Sample {
+  /** Median over turns of (this contender's wall / the bare decode's wall in the same turn). */
+  wallRatio: number;
+  cpuRatio: number;
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 /**
- * Runs the contenders in turns (A B C D, A B C D, …) so that load from anything else on the
- * machine falls on all of them alike; reports the median wall and CPU time of each.
+ * Runs the contenders in turns (A B C, A B C, …) so that load from anything else on the
+ * machine falls on all of them alike; `base` is the one every other is divided by, turn by turn.
  */
-async function compare(contenders: Record<string, () => Promise<unknown>>): Promise<Record<string, Sample>> {
+async function compare(contenders: Record<string, () => Promise<unknown>>, base: string): Promise<Record<string, Summary>> {
   const runs: Record<string, Sample[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (let i = 0; i < REPEATS; i++) {
     for (const [name, fn] of Object.entries(contenders)) {
@@ -85,7 +101,18 @@ async function compare(contenders: Record<string, () => Promise<unknown>>): Prom
       runs[name]!.push({ wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 });
     }
   }
-  return Object.fromEntries(Object.entries(runs).map(([k, xs]) => [k, { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) }]));
+  const b = runs[base]!;
+  return Object.fromEntries(
+    Object.entries(runs).map(([k, xs]) => [
+      k,
+      {
+        wall: median(xs.map((x) => x.wall)),
+        cpu: median(xs.map((x) => x.cpu)),
+        wallRatio: median(xs.map((x, i) => x.wall / b[i]!.wall)),
+        cpuRatio: median(xs.map((x, i) => x.cpu / b[i]!.cpu)),
+      },
+    ]),
+  );
 }
 
 const ff = (args: string[]) => run(FFMPEG, ['-hide_banner', '-nostdin', '-v', 'error', ...args], { maxBuffer: 64 * 1024 * 1024 });
@@ -108,71 +135,95 @@ async function planFor(clip: string, dir: string): Promise<PassPlan> {
 /** The pre-issue-18 command: both graphs in one ffmpeg, which decodes both streams. */
 function onePassArgs(plan: PassPlan, clip: string): string[] {
   const video = plan.runs.find((r) => r.stream === 'video')!;
-  const args = passArgs(plan, video, clip).filter((a, i, all) => a !== '-an' && !(a === '-filter_complex_threads' || all[i - 1] === '-filter_complex_threads'));
+  const audio = plan.runs.find((r) => r.stream === 'audio')!;
+  const args = passArgs(video, clip).filter((x, i, all) => x !== '-an' && !(x === '-filter_complex_threads' || all[i - 1] === '-filter_complex_threads'));
   const graph = args.indexOf('-filter_complex') + 1;
   args[graph] = plan.filtergraph;
-  const maps = plan.runs.filter((r) => r.stream === 'audio').flatMap((r) => r.outputs.flatMap((o) => ['-map', `[${o}]`]));
-  args.splice(graph + 1, 0, ...maps);
+  args.splice(graph + 1, 0, ...audio.outputs.flatMap((o) => ['-map', `[${o}]`]));
   return args;
 }
 
+type RunQc = typeof runQc;
+
+/** A `video_general` runner on the sources under `root` (this checkout's, or AV_BENCH_BEFORE's). */
+async function qcRunner(root: string, env: Parameters<RunQc>[1]['env']): Promise<(clip: string) => Promise<string>> {
+  const load = <T>(rel: string) => import(join(root, rel)) as Promise<T>;
+  const [{ builtinKindHandlers: handlers }, { builtinChecks: checks }, { ProfileSet: Profiles }, { CheckCatalogue: Catalogue, KindRegistry: Kinds }, { runQc: qc }] = await Promise.all([
+    load<{ builtinKindHandlers: typeof builtinKindHandlers }>('src/analysis/index.ts'),
+    load<{ builtinChecks: typeof builtinChecks }>('src/checks/index.ts'),
+    load<{ ProfileSet: typeof ProfileSet }>('src/config/profiles.ts'),
+    load<{ CheckCatalogue: typeof CheckCatalogue; KindRegistry: typeof KindRegistry }>('src/qc/catalogue.ts'),
+    load<{ runQc: RunQc }>('src/qc/engine.ts'),
+  ]);
+  const catalogue = new Catalogue(checks);
+  const kinds = new Kinds(handlers);
+  const profile = (await Profiles.load({ catalogue })).get('video_general');
+  return async (clip) => {
+    const report = await qc({ path: clip, profile }, { catalogue, kinds, env, toolVersion: 'bench' });
+    return `${report.verdict} (score ${report.score}); ${report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}=${c.status}`).join(', ')}`;
+  };
+}
+
+const HERE = join(dirname(fileURLToPath(import.meta.url)), '..');
+
 async function benchClip(mbit: number): Promise<void> {
   const clip = await ensureClip(mbit);
-  const catalogue = new CheckCatalogue(builtinChecks);
-  const kinds = new KindRegistry(builtinKindHandlers);
-  const profiles = await ProfileSet.load({ catalogue });
-  const profile = profiles.get('video_general');
   const scratch = await mkdtemp(join(tmpdir(), 'aiqc-bench-av-'));
   const env = { maxPixels: settings.maxPixels, checkTimeoutMs: settings.checkTimeoutMs, ffmpegPath: FFMPEG, ffprobePath: settings.ffprobePath, tmpDir: scratch, extensions: {} };
   const plan = await planFor(clip, scratch);
   const raw = (args: string[]) => run(FFMPEG, ['-y', ...args], { maxBuffer: 64 * 1024 * 1024 });
+  const verdicts: Record<string, string> = {};
+  const qcNow = await qcRunner(HERE, env);
+  const before = process.env.AV_BENCH_BEFORE;
+  const qcBefore = before ? await qcRunner(before, env) : undefined;
+  const cli = process.env.AV_BENCH_CLI;
 
-  let lastVerdict = '';
   const contenders: Record<string, () => Promise<unknown>> = {
-    aiqc: async () => {
-      const report = await runQc({ path: clip, profile }, { catalogue, kinds, env, toolVersion: 'bench' });
-      lastVerdict = `${report.verdict} (score ${report.score}); ${report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}=${c.status}`).join(', ')}`;
-    },
-    passNow: () => Promise.all(plan.runs.map((r) => raw(passArgs(plan, r, clip)))),
-    passBefore: () => raw(onePassArgs(plan, clip)),
     bare: () => ff(['-i', clip, '-f', 'null', '-']),
+    aiqc: async () => (verdicts.aiqc = await qcNow(clip)),
+    ...(qcBefore ? { before: async () => (verdicts.before = await qcBefore(clip)) } : {}),
+    pass: () => Promise.all(plan.runs.map((r) => raw(passArgs(r, clip)))),
+    ...(cli ? { cli: () => run(process.execPath, [cli, 'check', '--profile', 'video_general', '--json', clip], { maxBuffer: 64 * 1024 * 1024 }).catch((err: { code?: number }) => { if (err.code !== 1) throw err; }) } : {}),
   };
   if (process.env.AV_BENCH_ALL === '1') {
+    contenders.onePass = () => raw(onePassArgs(plan, clip));
     contenders.naive = async () => {
       await ff(['-i', clip, '-af', 'ebur128=peak=true', '-f', 'null', '-']);
       await ff(['-i', clip, '-af', 'silencedetect=n=-60dB:d=1', '-f', 'null', '-']);
       await ff(['-i', clip, '-vf', 'blackdetect=d=0.5', '-f', 'null', '-']);
       await ff(['-i', clip, '-vf', 'freezedetect=d=2', '-f', 'null', '-']);
     };
-    contenders.tuned = async () => {
-      await ff(['-i', clip, '-vn', '-af', 'ebur128=peak=true', '-f', 'null', '-']);
-      await ff(['-i', clip, '-vn', '-af', 'silencedetect=n=-60dB:d=1', '-f', 'null', '-']);
-      await ff(['-i', clip, '-an', '-vf', 'blackdetect=d=0.5', '-f', 'null', '-']);
-      await ff(['-i', clip, '-an', '-vf', 'freezedetect=d=2', '-f', 'null', '-']);
-    };
   }
-  const r = await compare(contenders);
+  const load0 = loadAverage();
+  const r = await compare(contenders, 'bare');
   await rm(scratch, { recursive: true, force: true });
 
-  const row = (label: string, x: Sample, note = '') => console.log(`  ${label.padEnd(44)} ${x.wall.toFixed(2).padStart(6)} s wall ${x.cpu.toFixed(2).padStart(6)} s CPU   ${note}`);
-  const ratio = (a: Sample, b: Sample) => `${(a.wall / b.wall).toFixed(2)}× wall, ${(a.cpu / b.cpu).toFixed(2)}× CPU`;
+  const label: Record<string, string> = {
+    bare: 'bare decode: ffmpeg -i clip -f null -',
+    aiqc: 'aiqc video_general (this checkout)',
+    before: `aiqc video_general (${before ?? ''})`,
+    pass: 'decode pass alone (-an run ‖ -vn run)',
+    cli: 'aiqc check --json (CLI, Node start-up too)',
+    onePass: 'pass before issue 18: one run, both streams',
+    naive: 'one ffmpeg per analysis (issue 3)',
+  };
   const { size } = await stat(clip);
-  console.log(`\n${mbit} Mbit/s clip (${((size * 8) / 30 / 1e6).toFixed(1)} Mbit/s measured, ${(size / 1e6).toFixed(1)} MB)`);
-  row('aiqc video_general (whole run)', r.aiqc!, `${ratio(r.aiqc!, r.bare!)} of bare decode [goal ≤ 1.3× wall]`);
-  row('decode pass now: -an run ‖ -vn run', r.passNow!, `${ratio(r.passNow!, r.bare!)} of bare decode`);
-  row('decode pass before: one run, both streams', r.passBefore!, `${ratio(r.passBefore!, r.bare!)} of bare decode`);
-  row('bare decode: ffmpeg -i clip -f null -', r.bare!);
-  if (r.naive) row('one ffmpeg per analysis, as written', r.naive, `${ratio(r.naive, r.aiqc!)} of aiqc`);
-  if (r.tuned) row('one ffmpeg per analysis, with -vn/-an', r.tuned, `${ratio(r.tuned, r.aiqc!)} of aiqc`);
-  console.log(`  verdict: ${lastVerdict}`);
+  console.log(`\n${mbit} Mbit/s clip (${((size * 8) / 30 / 1e6).toFixed(1)} Mbit/s measured, ${(size / 1e6).toFixed(1)} MB); load average ${load0} → ${loadAverage()}`);
+  console.log(`  ${'contender'.padEnd(46)} ${'wall s'.padStart(7)} ${'CPU s'.padStart(7)} ${'cores'.padStart(6)}   ÷ bare: wall   CPU`);
+  for (const [k, x] of Object.entries(r)) {
+    const ratios = k === 'bare' ? '' : `${x.wallRatio.toFixed(2).padStart(10)}× ${x.cpuRatio.toFixed(2).padStart(5)}×${k === 'aiqc' || k === 'cli' ? '   [goal ≤ 1.3× wall]' : ''}`;
+    console.log(`  ${(label[k] ?? k).padEnd(46)} ${x.wall.toFixed(2).padStart(7)} ${x.cpu.toFixed(2).padStart(7)} ${(x.cpu / x.wall).toFixed(2).padStart(6)}   ${ratios}`);
+  }
+  for (const [k, v] of Object.entries(verdicts)) console.log(`  verdict (${k}): ${v}`);
 }
+
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 async function main(): Promise<void> {
   const { stdout: version } = await run(FFMPEG, ['-version']);
-  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-  console.log(`A/V bench — 30 s 1080p25 H.264 + AAC stereo; ${version.split('\n')[0]}; ${availableParallelism()} CPUs; load average ${load} at start; median of ${REPEATS}, interleaved`);
+  console.log(`A/V bench — 30 s 1080p25 H.264 + AAC stereo; ${version.split('\n')[0]}; ${availableParallelism()} CPUs; median of ${REPEATS} interleaved turns`);
+  console.log('Ratios are medians of per-turn ratios. On a loaded machine trust the CPU ratio more than the wall ratio.');
   for (const mbit of BITRATES) await benchClip(mbit);
-  console.log(`\nload average at end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 }
 
 await main();

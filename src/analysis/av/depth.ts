@@ -1,6 +1,6 @@
 /**
- * Measurements of issue 17 that ride along in the single decode pass (`pass.ts` calls
- * `planDepth` and `readDepth`; nothing here starts a process):
+ * Measurements of issue 17 that ride along in the single decode pass (`pass.ts`'s
+ * `depthContributor` calls `planDepth` and `readDepth`; nothing here starts a process):
  *  - `flashes`: a branch off the picture run's reduced copy, scaled to a GRID_W × GRID_H RGB
  *    grid (area-averaged) and written as raw video to a scratch file, one frame per decoded
  *    frame, with each frame's time from `metadata=print`;
@@ -78,9 +78,9 @@ export function planDepth(requests: readonly { measure: string }[], details: AvD
   return plan;
 }
 
-/** The ffmpeg output arguments of the branches that write files (after the graph's null outputs). */
-export function depthOutputArgs(branches: readonly DepthBranch[], label: (i: number) => string): string[] {
-  return branches.flatMap((b, i) => (b.output === 'null' ? [] : ['-map', `[${label(i)}]`, '-fps_mode', 'passthrough', '-c:v', 'rawvideo', '-f', 'rawvideo', b.output.rawvideo]));
+/** The output options (after `-map`) of a branch that writes its frames to a raw-video file. */
+export function rawVideoOutput(file: string): string[] {
+  return ['-fps_mode', 'passthrough', '-c:v', 'rawvideo', '-f', 'rawvideo', file];
 }
 
 interface Frame {

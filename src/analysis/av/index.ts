@@ -1,14 +1,16 @@
 /**
  * Video and audio through FFmpeg: one probe (ffprobe) for both kinds, one decode pass for
- * every measurement, and seek-based stills/strip/thumbnail for the report.
+ * every measurement (started by the probe once the streams are known), and stills, strip
+ * and thumbnail from the pass's samples.
  */
 import type { KindHandler } from '../../qc/types.js';
 import { avThumbnail } from './frames.js';
-import { avProbe } from './probe.js';
+import { avReadable } from './readable.js';
 
 export { avPass, type AvPassRequest, type AvPassResult } from './pass.js';
-export { avProbe, type AvDetails } from './probe.js';
+export { avProbe, avStreams, type AvDetails } from './probe.js';
 export { avStills, avStrip, avThumbnail } from './frames.js';
 
-export const videoKind: KindHandler = { kind: 'video', probe: avProbe, thumbnail: avThumbnail };
-export const audioKind: KindHandler = { kind: 'audio', probe: avProbe };
+/** The probe starts the decode pass as soon as the streams are known (readable.ts). */
+export const videoKind: KindHandler = { kind: 'video', probe: avReadable, thumbnail: avThumbnail };
+export const audioKind: KindHandler = { kind: 'audio', probe: avReadable };

@@ -1,25 +1,26 @@
 /**
  * The single decode pass. Every A/V measurement the profile's checks asked for (loudness
- * and true peak, black, freeze and silence segments) is computed from ONE decode of each
- * stream, with filtergraphs that hold exactly the filters those requests need: the picture
- * is decoded by exactly one ffmpeg run (black, freeze, samples; `-an`), and the sound, when
- * loudness or silence is asked, by one audio-only run (`-vn`) beside it. The two run at the
- * same time: in one process every filter runs on ffmpeg's single filtering thread after
- * the decoder, so ebur128's true-peak oversampling waited on the picture; in its own
- * process it uses the other core, and reading the audio again costs only a demux of the
- * file (the picture's packets are skipped, never decoded). Results come back as
- * structured per-frame metadata (`metadata=print:file=…`) that ebur128, blackdetect,
- * freezedetect and silencedetect attach to frames — never from ffmpeg's log, whose
- * ebur128 summary is wrong inside -filter_complex (it prints a bogus one when the graph is
- * first configured).
+ * and true peak, black, freeze and silence segments, picture samples) is computed from ONE
+ * decode of each stream: the picture is decoded by exactly one ffmpeg run (`-an`), and the
+ * sound, when a sound measurement is asked, by one audio-only run (`-vn`) beside it, on the
+ * other core (ebur128's true-peak oversampling no longer waits on the picture; reading the
+ * audio again costs only a demux, the picture's packets are dropped undecoded).
+ *
+ * Each measurement is a `PassContributor` (`PASS_CONTRIBUTORS`): filter branches on the
+ * sound, the full picture or the shared small copy, and a `collect` that reads what they
+ * wrote; `graph.ts` wires the branches into the two graphs. Results come back as structured
+ * per-frame metadata (`metadata=print:file=…`) that ebur128, blackdetect, freezedetect and
+ * silencedetect attach to frames — never from ffmpeg's log, whose ebur128 summary is wrong
+ * inside -filter_complex (it prints a bogus one when the graph is first configured).
  */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../../qc/types.js';
-import { depthOutputArgs, planDepth, readDepth, type DepthPlan, type DepthRequest, type DepthResult } from './depth.js';
-import { avProbe, inputUrl, type AvDetails } from './probe.js';
+import { avStreams, inputUrl, type AvDetails } from './probe.js';
 import { explainFailure } from './reasons.js';
+import { planDepth, rawVideoOutput, readDepth, type DepthRequest, type DepthResult } from './depth.js';
+import { assembleRun, DETECT_WIDTH, reducedSize, type PassBranch, type PassRun } from './graph.js';
 import { round3, subtractSegments, type Segment } from './segments.js';
 import { runTool } from './tools.js';
 
@@ -77,8 +78,8 @@ export interface AvPassResult {
   ran: boolean;
 }
 
-/** Detection of black/freeze runs on a copy this wide: plenty for mean levels and frame differences. */
-export const ANALYSIS_WIDTH = 480;
+/** Width of the picture samples (JPEG) the stills, strip and thumbnail are made from: the detectors' copy. */
+export const ANALYSIS_WIDTH = DETECT_WIDTH;
 /** About this many picture samples per clip (at least 0.5 s apart): enough for a still inside any segment worth reporting. */
 const SAMPLE_COUNT = 120;
 const MIN_SAMPLE_INTERVAL_S = 0.5;
@@ -98,145 +99,154 @@ export function escapeFilterValue(value: string): string {
   return level1.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
 }
 
-/** One ffmpeg run of the pass: the picture's (`video`) or the sound's (`audio`), never both. */
-export interface PassRun {
-  stream: 'audio' | 'video';
-  filtergraph: string;
-  /** Graph outputs that go to the null muxer (measurement only). */
-  outputs: string[];
+/** What one measurement adds to the pass: its branches, and how it reads what they wrote. */
+export interface PassContribution {
+  branches: PassBranch[];
+  /** After the runs: read the branch's files into the result. `end_s` closes segments still open. */
+  collect(result: AvPassResult, end_s: number): Promise<void>;
 }
+
+/** Builds a measurement's contribution from all requests, or undefined when none of them is its own. */
+export type PassContributor = (requests: readonly AvPassRequest[], details: AvDetails, dir: string) => PassContribution | undefined;
+
+const readFrames = async (file: string) => parseMetadataPrint(await readFile(file, 'utf8').catch(() => ''));
+const requestsOf = <M extends AvPassRequest['measure']>(requests: readonly AvPassRequest[], measure: M) => requests.filter((r): r is Extract<AvPassRequest, { measure: M }> => r.measure === measure);
+
+/** ebur128: integrated loudness, LRA, true peak and the short-term curve. */
+const loudnessContributor: PassContributor = (requests, details, dir) => {
+  if (!details.audio || requestsOf(requests, 'loudness').length === 0) return undefined;
+  const file = join(dir, 'loudness.txt');
+  return {
+    branches: [{ from: 'sound', filters: `ebur128=peak=true:metadata=1,ametadata=mode=print:file=${escapeFilterValue(file)}` }],
+    async collect(result) {
+      const loudness = loudnessFromFrames(await readFrames(file));
+      if (loudness) result.loudness = loudness;
+    },
+  };
+};
+
+/** One silencedetect per threshold, with the shortest duration asked at that threshold. */
+const silenceContributor: PassContributor = (requests, details, dir) => {
+  const byThreshold = new Map<number, number>();
+  for (const r of details.audio ? requestsOf(requests, 'silence') : []) byThreshold.set(r.threshold_db, Math.min(byThreshold.get(r.threshold_db) ?? Infinity, r.min_duration_s));
+  if (byThreshold.size === 0) return undefined;
+  const files = [...byThreshold].map(([threshold_db, min_duration_s], i) => ({ threshold_db, min_duration_s, file: join(dir, `silence_${i}.txt`) }));
+  return {
+    branches: files.map((s) => ({ from: 'sound', filters: `silencedetect=noise=${s.threshold_db}dB:duration=${s.min_duration_s},ametadata=mode=print:file=${escapeFilterValue(s.file)}` })),
+    async collect(result, end) {
+      for (const s of files) {
+        const segments = segmentsFromFrames(await readFrames(s.file), 'lavfi.silence_start', 'lavfi.silence_end', end);
+        result.silence.push({ threshold_db: s.threshold_db, min_duration_s: s.min_duration_s, segments });
+      }
+    },
+  };
+};
+
+/** blackdetect and freezedetect on the small copy; a freeze request needs black too (a black hold is black, not a freeze). */
+const blackFreezeContributor: PassContributor = (requests, details, dir) => {
+  const freezeReqs = details.video ? requestsOf(requests, 'freeze') : [];
+  const blackReqs = details.video ? requestsOf(requests, 'black') : [];
+  const freezeMin = freezeReqs.length > 0 ? Math.max(0.1, Math.min(...freezeReqs.map((r) => r.min_duration_s))) : undefined;
+  const blackCandidates = [...blackReqs.map((r) => r.min_duration_s), ...(freezeMin !== undefined ? [freezeMin] : [])];
+  if (blackCandidates.length === 0) return undefined;
+  const blackMin = Math.max(0, Math.min(...blackCandidates));
+  const file = join(dir, 'video.txt');
+  const freeze = freezeMin !== undefined ? `freezedetect=d=${freezeMin},` : '';
+  return {
+    branches: [{ from: 'small', filters: `blackdetect=d=${blackMin},${freeze}metadata=mode=print:file=${escapeFilterValue(file)}` }],
+    async collect(result, end) {
+      const frames = await readFrames(file);
+      const black = segmentsFromFrames(frames, 'lavfi.black_start', 'lavfi.black_end', end);
+      result.black = black;
+      if (freezeMin !== undefined) {
+        const freeze = segmentsFromFrames(frames, 'lavfi.freezedetect.freeze_start', 'lavfi.freezedetect.freeze_end', end);
+        result.freeze = subtractSegments(freeze, black, freezeMin);
+      }
+    },
+  };
+};
+
+/** JPEG samples from the small copy the detectors read (no second scale), timed through metadata. */
+const samplesContributor: PassContributor = (requests, details, dir) => {
+  if (!details.video || requestsOf(requests, 'frames').length === 0) return undefined;
+  const interval = sampleInterval(details.duration_s);
+  // image2 reads `%` in the path as a pattern: double any in the directory name.
+  const pattern = join(dir.replace(/%/g, '%%'), 'sample_%d.jpg');
+  const times = join(dir, 'samples.txt');
+  // One frame whenever t crosses a multiple of the interval; `metadata=add` tags every
+  // picked frame so `print` records its time (print skips frames without metadata).
+  const pick = `select=eq(n\\,0)+gt(floor(t/${interval})\\,floor(prev_pts*TB/${interval}))`;
+  return {
+    branches: [{
+      from: 'small',
+      filters: `${pick},metadata=mode=add:key=aiqc.sample:value=1,metadata=mode=print:file=${escapeFilterValue(times)}`,
+      // Samples are numbered by frame; their times come from the metadata file, not the names.
+      output: ['-fps_mode', 'passthrough', '-q:v', '4', '-f', 'image2', '-start_number', '0', pattern],
+    }],
+    async collect(result) {
+      result.samples = (await readFrames(times)).map((f, i) => ({ t: round3(f.pts_time), file: join(dir, `sample_${i}.jpg`) }));
+    },
+  };
+};
+
+/** Issue 17's flashes and crop (on the small copy) and phase (on the sound): depth.ts plans and reads them. */
+const depthContributor: PassContributor = (requests, details, dir) => {
+  const plan = planDepth(requests, details, dir, escapeFilterValue);
+  if (plan.video.length === 0 && plan.audio.length === 0) return undefined;
+  const size = details.video ? reducedSize(details, DETECT_WIDTH) : { width: 0, height: 0 };
+  return {
+    branches: [
+      ...plan.video.map((b): PassBranch => ({ from: 'small', filters: b.chain, ...(b.output === 'null' ? {} : { output: rawVideoOutput(b.output.rawvideo) }) })),
+      ...plan.audio.map((b): PassBranch => ({ from: 'sound', filters: b.chain })),
+    ],
+    async collect(result) {
+      result.depth = await readDepth(plan, parseMetadataPrint, size);
+    },
+  };
+};
+
+/**
+ * Every measurement of the pass, in order. A new one is a contributor here (and its request
+ * and result fields above); `planPass` wires its branches into the graphs.
+ */
+export const PASS_CONTRIBUTORS: readonly PassContributor[] = [loudnessContributor, silenceContributor, blackFreezeContributor, samplesContributor, depthContributor];
 
 export interface PassPlan {
   /** Every graph of the pass, `;`-joined: what reports and the bench show. */
   filtergraph: string;
   /** At most one run per stream kind: the picture is decoded once, the sound once. */
   runs: PassRun[];
-  /** Metadata file per branch. */
-  files: {
-    audio?: string;
-    video?: string;
-    silence: Array<{ threshold_db: number; min_duration_s: number; file: string }>;
-    /** JPEG samples `<prefix>_<n>.jpg` and the metadata file that times them. */
-    samples?: { pattern: string; times: string; dir: string };
-  };
-  blackMin?: number;
-  freezeMin?: number;
-  /** Issue 17's branches (depth.ts) and the analysed copy's size they measure on. */
-  depth?: DepthPlan;
-  analysedSize?: { width: number; height: number };
+  contributions: PassContribution[];
 }
 
-/** Pure: the requests (and what the probe found) → one filtergraph. Undefined when nothing to measure. */
-export function planPass(requests: readonly AvPassRequest[], details: AvDetails, dir: string): PassPlan | undefined {
-  const audio = details.audio;
-  const video = details.video;
-  const wantsLoudness = !!audio && requests.some((r) => r.measure === 'loudness');
-  const silenceByThreshold = new Map<number, number>();
-  if (audio) {
-    for (const r of requests) {
-      if (r.measure === 'silence') silenceByThreshold.set(r.threshold_db, Math.min(silenceByThreshold.get(r.threshold_db) ?? Infinity, r.min_duration_s));
-    }
-  }
-  const freezeReqs = video ? requests.filter((r): r is Extract<AvPassRequest, { measure: 'freeze' }> => r.measure === 'freeze') : [];
-  const blackReqs = video ? requests.filter((r): r is Extract<AvPassRequest, { measure: 'black' }> => r.measure === 'black') : [];
-  const freezeMin = freezeReqs.length > 0 ? Math.max(0.1, Math.min(...freezeReqs.map((r) => r.min_duration_s))) : undefined;
-  // Freeze segments are reconciled with black ones, so a freeze request needs black too.
-  const blackCandidates = [...blackReqs.map((r) => r.min_duration_s), ...(freezeMin !== undefined ? [freezeMin] : [])];
-  const blackMin = blackCandidates.length > 0 ? Math.max(0, Math.min(...blackCandidates)) : undefined;
-  const wantsFrames = !!video && requests.some((r) => r.measure === 'frames');
-  const depth = planDepth(requests, details, dir, escapeFilterValue);
-
-  const runs: PassRun[] = [];
-  let chains: string[] = [];
-  let outputs: string[] = [];
-  const files: PassPlan['files'] = { silence: [] };
-  const audioBranches = (wantsLoudness ? 1 : 0) + silenceByThreshold.size + depth.audio.length;
-  if (audio && audioBranches > 0) {
-    const labels = Array.from({ length: audioBranches }, (_, i) => `a${i}`);
-    const src = `[0:${audio.index}]`;
-    let next = 0;
-    if (audioBranches > 1) chains.push(`${src}asplit=${audioBranches}${labels.map((l) => `[${l}in]`).join('')}`);
-    const input = (label: string) => (audioBranches > 1 ? `[${label}in]` : src);
-    if (wantsLoudness) {
-      const label = labels[next++]!;
-      files.audio = join(dir, 'loudness.txt');
-      chains.push(`${input(label)}ebur128=peak=true:metadata=1,ametadata=mode=print:file=${escapeFilterValue(files.audio)}[${label}]`);
-      outputs.push(label);
-    }
-    for (const [threshold, min] of silenceByThreshold) {
-      const label = labels[next++]!;
-      const file = join(dir, `silence_${files.silence.length}.txt`);
-      files.silence.push({ threshold_db: threshold, min_duration_s: min, file });
-      chains.push(`${input(label)}silencedetect=noise=${threshold}dB:duration=${min},ametadata=mode=print:file=${escapeFilterValue(file)}[${label}]`);
-      outputs.push(label);
-    }
-    for (const branch of depth.audio) {
-      const label = labels[next++]!;
-      chains.push(`${input(label)}${branch.chain}[${label}]`);
-      outputs.push(label);
-    }
-    runs.push({ stream: 'audio', filtergraph: chains.join(';'), outputs });
-    chains = [];
-    outputs = [];
-  }
-  let analysedSize: PassPlan['analysedSize'];
-  if (video && (blackMin !== undefined || wantsFrames || depth.video.length > 0)) {
-    // Detection runs on a reduced copy: decoding dominates, and black levels and frame
-    // differences survive downscaling. The copy is sized by display aspect (SAR applied).
-    const width = Math.min(ANALYSIS_WIDTH, video.display_width) & ~1;
-    const height = Math.max(2, Math.round(width / (video.display_aspect_ratio || 16 / 9) / 2) * 2);
-    let chain = `[0:${video.index}]scale=${width}:${height}:flags=fast_bilinear,setsar=1`;
-    if (blackMin !== undefined) {
-      files.video = join(dir, 'video.txt');
-      const freeze = freezeMin !== undefined ? `freezedetect=d=${freezeMin},` : '';
-      chain += `,blackdetect=d=${blackMin},${freeze}metadata=mode=print:file=${escapeFilterValue(files.video)}`;
-    }
-    analysedSize = { width, height };
-    if (depth.video.length > 0) {
-      // Issue 17's branches split off the reduced copy; the rest of the graph goes on from [vmain].
-      chains.push(`${chain},split=${depth.video.length + 1}[vmain]${depth.video.map((_, i) => `[d${i}in]`).join('')}`, ...depth.video.map((b, i) => `[d${i}in]${b.chain}[d${i}]`));
-      outputs.push(...depth.video.flatMap((b, i) => (b.output === 'null' ? [`d${i}`] : [])));
-      chain = '[vmain]null';
-    }
-    if (wantsFrames) {
-      const interval = sampleInterval(details.duration_s);
-      // image2 reads `%` in the path as a pattern: double any in the directory name.
-      const samples = { dir, pattern: join(dir.replace(/%/g, '%%'), 'sample_%d.jpg'), times: join(dir, 'samples.txt') };
-      files.samples = samples;
-      // One frame whenever t crosses a multiple of the interval; `metadata=add` tags every
-      // picked frame so `print` records its time (print skips frames without metadata).
-      const pick = `select=eq(n\\,0)+gt(floor(t/${interval})\\,floor(prev_pts*TB/${interval}))`;
-      chains.push(`${chain},split=2[v][vs]`);
-      chains.push(`[vs]${pick},metadata=mode=add:key=aiqc.sample:value=1,metadata=mode=print:file=${escapeFilterValue(samples.times)}[samples]`);
-    } else {
-      chains.push(`${chain}[v]`);
-    }
-    outputs.push('v');
-    runs.push({ stream: 'video', filtergraph: chains.join(';'), outputs });
-  }
+/** Pure: the requests (and what the probe found) → at most one graph per stream. Undefined when nothing to measure. */
+export function planPass(requests: readonly AvPassRequest[], details: AvDetails, dir: string, contributors: readonly PassContributor[] = PASS_CONTRIBUTORS): PassPlan | undefined {
+  const contributions = contributors.map((c) => c(requests, details, dir)).filter((c): c is PassContribution => c !== undefined);
+  const branches = contributions.flatMap((c) => c.branches);
+  const runs = [
+    assembleRun('audio', branches.filter((b) => b.from === 'sound'), details),
+    assembleRun('video', branches.filter((b) => b.from !== 'sound'), details),
+  ].filter((r): r is PassRun => r !== undefined);
   if (runs.length === 0) return undefined;
-  return { filtergraph: runs.map((r) => r.filtergraph).join(';'), runs, files, ...(blackMin !== undefined ? { blackMin } : {}), ...(freezeMin !== undefined ? { freezeMin } : {}), depth, ...(analysedSize ? { analysedSize } : {}) };
+  return { filtergraph: runs.map((r) => r.filtergraph).join(';'), runs, contributions };
 }
 
 /**
  * The ffmpeg arguments of one run. `-an`/`-vn` on the input keep each run to its stream (the
  * other's packets are demuxed and dropped, not decoded). The picture's run gives its graph
- * every core for slice threads (scale, blackdetect split each frame into slices) — ffmpeg's
- * default is the same "auto", stated here so a build with another default cannot make the
- * pass serial; the sound's filters (ebur128, silencedetect) have no slice threading.
+ * every core for slice threads (scale splits each frame into slices) — ffmpeg's default is
+ * the same "auto", stated here so a build with another default cannot make the pass serial;
+ * the sound's filters (ebur128, silencedetect) have no slice threading.
  */
-export function passArgs(plan: PassPlan, run: PassRun, path: string, cores = availableParallelism()): string[] {
+export function passArgs(run: PassRun, path: string, cores = availableParallelism()): string[] {
   const video = run.stream === 'video';
   return [
     '-hide_banner', '-nostdin', '-v', 'error',
     '-filter_complex_threads', String(video ? cores : 1),
     ...(video ? ['-an'] : ['-vn']), '-sn', '-dn', '-i', inputUrl(path),
     '-filter_complex', run.filtergraph,
-    ...run.outputs.flatMap((o) => ['-map', `[${o}]`]),
-    '-f', 'null', '-',
-    // Samples are numbered by frame; their times come from the metadata file, not the names.
-    ...(video && plan.files.samples ? ['-map', '[samples]', '-fps_mode', 'passthrough', '-q:v', '4', '-f', 'image2', '-start_number', '0', plan.files.samples.pattern] : []),
-    ...(video && plan.depth ? depthOutputArgs(plan.depth.video, (i) => `d${i}`) : []),
+    ...(run.outputs.length > 0 ? [...run.outputs.flatMap((o) => ['-map', `[${o}]`]), '-f', 'null', '-'] : []),
+    ...run.ownOutputs.flatMap((o) => ['-map', `[${o.label}]`, ...o.args]),
   ];
 }
 
@@ -338,7 +348,7 @@ export function loudnessFromFrames(frames: readonly MetadataFrame[]): LoudnessRe
 export const avPass: Analysis<AvPassResult, AvPassRequest> = {
   id: 'av.pass',
   async compute(ctx, requests) {
-    const { details } = await ctx.get(avProbe);
+    const details = await ctx.get(avStreams);
     const plan = planPass(requests, details, ctx.env.tmpDir);
     if (!plan) return { silence: [], filtergraph: '', ran: false };
     // Both runs at once; the first to fail stops the other (its result would be thrown away).
@@ -346,7 +356,7 @@ export const avPass: Analysis<AvPassResult, AvPassRequest> = {
     const signal = AbortSignal.any([ctx.signal, both.signal]);
     await Promise.all(
       plan.runs.map(async (r) => {
-        const run = await runTool('ffmpeg', ctx.env.ffmpegPath, passArgs(plan, r, ctx.asset.path), { signal, timeoutMs: ctx.env.checkTimeoutMs }).catch((err: unknown) => {
+        const run = await runTool('ffmpeg', ctx.env.ffmpegPath, passArgs(r, ctx.asset.path), { signal, timeoutMs: ctx.env.checkTimeoutMs }).catch((err: unknown) => {
           both.abort();
           throw err;
         });
@@ -356,31 +366,8 @@ export const avPass: Analysis<AvPassResult, AvPassRequest> = {
         }
       }),
     );
-    const read = async (file: string) => parseMetadataPrint(await readFile(file, 'utf8').catch(() => ''));
     const result: AvPassResult = { silence: [], filtergraph: plan.filtergraph, ran: true };
-    const end = details.duration_s;
-    if (plan.files.audio) {
-      const loudness = loudnessFromFrames(await read(plan.files.audio));
-      if (loudness) result.loudness = loudness;
-    }
-    for (const s of plan.files.silence) {
-      const frames = await read(s.file);
-      result.silence.push({ threshold_db: s.threshold_db, min_duration_s: s.min_duration_s, segments: segmentsFromFrames(frames, 'lavfi.silence_start', 'lavfi.silence_end', end) });
-    }
-    if (plan.files.samples) {
-      const { dir, times } = plan.files.samples;
-      result.samples = (await read(times)).map((f, i) => ({ t: round3(f.pts_time), file: join(dir, `sample_${i}.jpg`) }));
-    }
-    if (plan.files.video) {
-      const frames = await read(plan.files.video);
-      const black = segmentsFromFrames(frames, 'lavfi.black_start', 'lavfi.black_end', end);
-      result.black = black;
-      if (plan.freezeMin !== undefined) {
-        const freeze = segmentsFromFrames(frames, 'lavfi.freezedetect.freeze_start', 'lavfi.freezedetect.freeze_end', end);
-        result.freeze = subtractSegments(freeze, black, plan.freezeMin);
-      }
-    }
-    if (plan.depth && (plan.depth.video.length > 0 || plan.depth.audio.length > 0)) result.depth = await readDepth(plan.depth, parseMetadataPrint, plan.analysedSize ?? { width: 0, height: 0 });
+    for (const c of plan.contributions) await c.collect(result, details.duration_s);
     return result;
   },
 };

@@ -289,8 +289,13 @@ async function durationByReading(ctx: AnalysisContext, d: AvDetails): Promise<nu
   return times.length > 0 ? Math.max(...times) / 1e6 : 0;
 }
 
-export const avProbe: Analysis<ProbeResult<AvDetails>> = {
-  id: 'av.probe',
+/**
+ * What the streams are (ffprobe's JSON; the duration read from the packets when the
+ * container records none): all the decode pass needs to plan its graphs, so it can start
+ * while `av.probe` still reads the file's end.
+ */
+export const avStreams: Analysis<AvDetails> = {
+  id: 'av.streams',
   async compute(ctx) {
     const run = await ffprobe(ctx, ['-print_format', 'json', '-show_format', '-show_streams']);
     if (run.code !== 0) throw new AssetUnreadableError(explainFailure(run.stderr));
@@ -302,6 +307,15 @@ export const avProbe: Analysis<ProbeResult<AvDetails>> = {
     }
     const details = detailsFromFfprobe(json, ctx.asset.sniff.kind);
     if (!(details.duration_s > 0)) details.duration_s = await durationByReading(ctx, details);
+    return details;
+  },
+};
+
+/** The streams, and proof that the file reaches its declared end. */
+export const avProbe: Analysis<ProbeResult<AvDetails>> = {
+  id: 'av.probe',
+  async compute(ctx) {
+    const details = await ctx.get(avStreams);
     await assertReachesEnd(ctx, details);
     return { format: formatName(details.container, ctx.asset.sniff.format), info: infoOf(details), details };
   },

@@ -2,13 +2,13 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { avPass, escapeFilterValue, loudnessFromFrames, parseMetadataPrint, planPass, segmentsFromFrames } from '../../../src/analysis/av/pass.js';
+import { avPass, escapeFilterValue, loudnessFromFrames, parseMetadataPrint, passArgs, PASS_CONTRIBUTORS, planPass, segmentsFromFrames, type PassContributor } from '../../../src/analysis/av/pass.js';
 import type { AvDetails } from '../../../src/analysis/av/probe.js';
 import { subtractSegments } from '../../../src/analysis/av/segments.js';
 import { AnalysisStore } from '../../../src/qc/analyses.js';
 import { sniffFile } from '../../../src/qc/sniff.js';
 import { fixture } from '../../fixtures/av-fixtures.js';
-import { adHocProfile, builtinProfile, qc, testEnv } from './engine-helper.js';
+import { adHocProfile, builtinProfile, checkOf, qc, testEnv } from './engine-helper.js';
 
 const details: AvDetails = {
   container: 'mov,mp4',
@@ -31,7 +31,7 @@ describe('planPass: one filtergraph with exactly what was asked', () => {
     expect(plan.runs.map((r) => r.stream)).toEqual(['audio']);
   });
 
-  it('everything → one picture graph (reduced-size video with black and freeze) and one sound graph (asplit for loudness and silence)', () => {
+  it('everything → one picture graph (detectors on a 480-wide copy) and one sound graph (asplit for loudness and silence)', () => {
     const plan = planPass(
       [{ measure: 'loudness' }, { measure: 'silence', threshold_db: -60, min_duration_s: 1 }, { measure: 'black', min_duration_s: 0.5 }, { measure: 'freeze', min_duration_s: 2 }],
       details,
@@ -39,22 +39,42 @@ describe('planPass: one filtergraph with exactly what was asked', () => {
     )!;
     expect(plan.filtergraph).toContain('asplit=2');
     expect(plan.filtergraph).toContain('silencedetect=noise=-60dB:duration=1');
-    expect(plan.filtergraph).toContain('[0:0]scale=480:270:flags=fast_bilinear,setsar=1');
-    expect(plan.filtergraph).toContain('blackdetect=d=0.5,freezedetect=d=2');
+    // One consumer of the small copy: a plain link, no split.
+    expect(plan.filtergraph).toContain('[0:0]scale=480:270:flags=fast_bilinear,setsar=1[small];[small]blackdetect=d=0.5,freezedetect=d=2');
+    expect(plan.filtergraph).not.toMatch(/(^|[^a])split/);
     const [audio, video] = plan.runs;
     expect(plan.runs).toHaveLength(2);
-    expect(audio).toMatchObject({ stream: 'audio', outputs: ['a0', 'a1'] });
+    expect(audio).toMatchObject({ stream: 'audio', outputs: ['a0', 'a1'], ownOutputs: [] });
     expect(audio!.filtergraph).not.toMatch(/\[0:0\]/);
-    expect(video).toMatchObject({ stream: 'video', outputs: ['v'] });
+    expect(video).toMatchObject({ stream: 'video', outputs: ['v0'], ownOutputs: [] });
     expect(video!.filtergraph).not.toMatch(/\[0:1\]/);
   });
 
-  it('frames → the reduced video is split and sampled into JPEGs, timed through metadata', () => {
+  it('detectors and samples share one scaled copy; the samples go to JPEG files, the rest to the null muxer', () => {
+    const plan = planPass([{ measure: 'black', min_duration_s: 0.5 }, { measure: 'frames' }], details, '/tmp/x')!;
+    const [video] = plan.runs;
+    expect(video!.filtergraph).toMatch(/^\[0:0\]scale=480:270:flags=fast_bilinear,setsar=1\[small\];\[small\]split=2\[sm0\]\[sm1\];/);
+    expect(video!.filtergraph).toContain('[sm0]blackdetect=d=0.5,metadata=mode=print');
+    expect(video!.filtergraph).toMatch(/\[sm1\]select=eq\(n\\,0\)\+gt\(floor\(t\/0\.5\)[^;]*\[v1\]$/);
+    expect(video).toMatchObject({ outputs: ['v0'], ownOutputs: [{ label: 'v1' }] });
+    const args = passArgs(video!, '/a.mp4', 2);
+    expect(args.join(' ')).toMatch(/-map \[v0\] -f null - -map \[v1\] -fps_mode passthrough .* -f image2 -start_number 0 \/tmp\/x\/sample_%d\.jpg$/);
+  });
+
+  it('frames alone → the small copy is sampled into JPEGs, timed through metadata; no null output', () => {
     const plan = planPass([{ measure: 'frames' }], details, '/tmp/x')!;
-    expect(plan.filtergraph).toContain('split=2[v][vs]');
-    expect(plan.filtergraph).toContain('select=eq(n\\,0)+gt(floor(t/0.5)');
-    expect(plan.files.samples?.pattern).toBe('/tmp/x/sample_%d.jpg');
+    expect(plan.filtergraph).toMatch(/^\[0:0\]scale=480:270[^;]*\[small\];\[small\]select=/);
+    expect(plan.runs[0]!.ownOutputs[0]!.args.at(-1)).toBe('/tmp/x/sample_%d.jpg');
+    expect(plan.runs[0]!.outputs).toEqual([]);
     expect(plan.filtergraph).not.toContain('blackdetect');
+  });
+
+  it('a contributor added to the list gets its branches wired in (full picture, small copy, sound)', () => {
+    const extra: PassContributor = () => ({ branches: [{ from: 'small', filters: 'signalstats' }, { from: 'sound', filters: 'astats' }, { from: 'picture', filters: 'cropdetect' }], collect: async () => undefined });
+    const plan = planPass([{ measure: 'black', min_duration_s: 1 }, { measure: 'loudness' }], details, '/tmp/x', [...PASS_CONTRIBUTORS, extra])!;
+    expect(plan.contributions).toHaveLength(3);
+    expect(plan.runs[0]!.filtergraph).toMatch(/^\[0:1\]asplit=2\[ain0\]\[ain1\];\[ain0\]ebur128=.*;\[ain1\]astats\[a1\]$/);
+    expect(plan.runs[1]!.filtergraph).toMatch(/^\[0:0\]split=2\[pic0\]\[pic1\];\[pic1\]scale=480:270[^;]*\[small\];\[small\]split=2\[sm0\]\[sm1\];\[sm0\]blackdetect=d=1,[^;]*\[v0\];\[sm1\]signalstats\[v1\];\[pic0\]cropdetect\[v2\]$/);
   });
 
   it('a freeze request alone still detects black, to reconcile the two', () => {
@@ -131,6 +151,32 @@ describe('the pass itself', () => {
       for (const filter of ['blackdetect', 'freezedetect', 'select']) expect(picture[0]).toContain(filter);
       for (const filter of ['ebur128', 'silencedetect']) expect(sound[0]).toContain(filter);
       expect(sound[0]).not.toMatch(/\[0:0\]/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts while the probe still reads the end of the file: the pass needs the streams, not the truncation check', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aiqc-overlap-'));
+    try {
+      // Real tools behind wrappers that log start and end; the truncation read is made slow.
+      const log = join(dir, 'calls.log');
+      const wrap = async (name: string, real: string, slowIf: string) => {
+        const path = join(dir, name);
+        const slow = slowIf ? `case "$*" in *${slowIf}*) sleep 1.5;; esac\n` : '';
+        await writeFile(path, `#!/bin/sh\necho "start ${name} $*" >> '${log}'\n${slow}${real} "$@"\nrc=$?\necho "end ${name} $*" >> '${log}'\nexit $rc\n`);
+        await chmod(path, 0o755);
+        return path;
+      };
+      const env = testEnv({ ffmpegPath: await wrap('ffmpeg', testEnv().ffmpegPath, ''), ffprobePath: await wrap('ffprobe', testEnv().ffprobePath, '-read_intervals') });
+      const report = await qc(await fixture('segments'), adHocProfile([{ id: 'video.black_frames' }]), env);
+      expect(checkOf(report, 'video.black_frames').status).toBe('fail');
+      const lines = (await readFile(log, 'utf8')).trim().split('\n');
+      const tailEnd = lines.findIndex((l) => l.startsWith('end ffprobe') && l.includes('-read_intervals'));
+      const passStart = lines.findIndex((l) => l.startsWith('start ffmpeg') && l.includes('blackdetect'));
+      expect(tailEnd).toBeGreaterThan(-1);
+      expect(passStart).toBeGreaterThan(-1);
+      expect(passStart).toBeLessThan(tailEnd);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
