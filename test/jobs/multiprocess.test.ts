@@ -72,10 +72,14 @@ describe.each(ENGINES)('workers in separate processes on %s', (engine) => {
   });
 
   it('three worker processes run each of 150 jobs exactly once', async () => {
-    for (let n = 0; n < 150; n += 1) await queue.enqueue(effectJob, { n, workMs: 2, hangOnFirstAttempt: false });
+    // Workers first, then the jobs: all three are polling when work arrives, so whether the
+    // work is shared does not hang on which process happened to start first on a busy machine
+    // (a worker completes a job and claims the next in one commit, so an early starter could
+    // otherwise drain all 150 alone). 10 ms a job keeps one worker busy for longer than a poll.
     const workers = await Promise.all(
       ['p1', 'p2', 'p3'].map((name) => startWorkerProcess(t, { WORKER_NAME: name, CONCURRENCY: '4', POLL_MS: '20' })),
     );
+    for (let n = 0; n < 150; n += 1) await queue.enqueue(effectJob, { n, workMs: 10, hangOnFirstAttempt: false });
     await waitFor('all jobs done', async () => (await queue.countByStatus()).done === 150);
     const codes = await Promise.all(workers.map(stopGracefully));
     expect(codes).toEqual([0, 0, 0]);
