@@ -58,6 +58,9 @@ try {
   for (let i = 0; i < RUNS; i++) {
     for (const c of cases) {
       const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...c.args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      // A run that failed to start (exit 2: usage, a missing module…) is fast and meaningless:
+      // stop instead of timing it. 0 and 1 are verdicts (pass/warn, fail).
+      if (r.status !== 0 && r.status !== 1) throw new Error(`${c.name} exited ${r.status}: ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
       const [wall, user, sys, rssKb] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
       runs.get(c.name)!.push({ wall: wall!, cpu: user! + sys!, rss: rssKb! / 1024 });
     }
