@@ -105,6 +105,17 @@ export function migrations(capabilities: DatabaseCapabilities): Record<string, M
     },
     '0003_console': consoleMigration(capabilities),
     '0004_box_connect': boxConnectMigration(),
+    '0005_jobs_due_index': {
+      // The claim asks for queued jobs oldest first (run_after, then id). With only
+      // (status, run_after), PostgreSQL read and sorted every queued job on every claim: ~3–10 ms
+      // a claim at 10,000 queued, so a drain grew with the square of the backlog (issue 18,
+      // bench:queue). With id in the index the rows come out in claim order and the LIMIT stops
+      // the scan. Not a partial index: the status arrives as a bound parameter, and a generic
+      // plan cannot use an index whose predicate names a constant.
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.createIndex('jobs_due').on('jobs').columns(['status', 'run_after', 'id']).execute();
+      },
+    },
   };
 }
 

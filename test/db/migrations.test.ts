@@ -21,11 +21,11 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
 
   it('creates every table, then applies nothing on a second run (also from a second connection)', async () => {
     const first = await migrateToLatest(t.db);
-    expect(first.applied).toEqual(['0001_initial', '0003_console', '0004_box_connect']);
+    expect(first.applied).toEqual(['0001_initial', '0003_console', '0004_box_connect', '0005_jobs_due_index']);
     const other = await t.openAnother();
     const again = await migrateToLatest(other);
     expect(again.applied).toEqual([]);
-    expect(again.known).toEqual(['0001_initial', '0003_console', '0004_box_connect']);
+    expect(again.known).toEqual(['0001_initial', '0003_console', '0004_box_connect', '0005_jobs_due_index']);
     const tables = (await t.db.kysely.introspection.getTables()).map((table) => table.name).sort();
     expect(tables).toEqual(
       expect.arrayContaining(['api_tokens', 'box_connections', 'box_folder_health', 'box_oauth_states', 'client_settings', 'jobs', 'qc_runs', 'sessions', 'user_clients', 'users', 'webhook_deliveries']),
