@@ -17,8 +17,14 @@
  * PostgreSQL backends of each queue (by application_name, from /proc when the server runs on
  * this machine): on a shared machine wall time mostly measures the other tenants.
  *
+ * After the enqueue both queues' tables are ANALYZEd, as autovacuum does on a deployment's
+ * long-lived table: a table filled seconds ago has no statistics, and PostgreSQL then plans a
+ * claim as if the backlog were two rows (ours: bitmap scan + sort of every queued job per claim,
+ * a drain that slows with the square of the backlog). QUEUE_BENCH_ANALYZE=0 measures that cold
+ * case instead.
+ *
  * Run: npm run bench:queue   (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
- * QUEUE_BENCH_JOBS, QUEUE_BENCH_WORKERS=1,4,8, QUEUE_BENCH_QUEUES=aiqc,pg-boss)
+ * QUEUE_BENCH_JOBS, QUEUE_BENCH_WORKERS=1,4,8, QUEUE_BENCH_QUEUES=aiqc,pg-boss, QUEUE_BENCH_ANALYZE)
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -40,6 +46,19 @@ const AIQC_APP = 'bench-queue-aiqc';
 const BOSS_APP = 'bench-queue-pgboss';
 
 const noop = defineJob('bench.noop', { payload: z.object({ n: z.number() }), maxAttempts: 3 });
+
+const ANALYZE = process.env.QUEUE_BENCH_ANALYZE !== '0';
+
+/** Statistics for a freshly filled table, as autovacuum would gather on a long-lived one. */
+async function analyze(table: string): Promise<void> {
+  const client = new pg.Client({ connectionString: URL });
+  await client.connect();
+  try {
+    await client.query(`analyze ${table}`);
+  } finally {
+    await client.end();
+  }
+}
 
 async function dropSchemas(): Promise<void> {
   const client = new pg.Client({ connectionString: URL });
@@ -120,6 +139,7 @@ async function benchAiqc(workers: number): Promise<Timing> {
     const t0 = performance.now();
     await pooled(JOBS, IN_FLIGHT, (n) => queue.enqueue(noop, { n }));
     const enqueue_s = seconds(t0);
+    if (ANALYZE) await analyze(`${AIQC_SCHEMA}.jobs`);
 
     let handled = 0;
     let allHandled!: () => void;
@@ -154,6 +174,7 @@ async function benchPgBoss(workers: number): Promise<Timing> {
     const t0 = performance.now();
     await pooled(JOBS, IN_FLIGHT, (n) => boss.send(name, { n }));
     const enqueue_s = seconds(t0);
+    if (ANALYZE) await analyze(`${BOSS_SCHEMA}.job`);
 
     let done = 0;
     const drain = await measureDrain(BOSS_APP, async () => {
@@ -183,7 +204,7 @@ async function main(): Promise<void> {
   await client.connect();
   const { rows } = await client.query<{ server_version: string }>('show server_version');
   await client.end();
-  console.log(`Queue bench — ${JOBS} no-op jobs; PostgreSQL ${rows[0]!.server_version}; ${availableParallelism()} CPUs; load average ${load()} at start`);
+  console.log(`Queue bench — ${JOBS} no-op jobs; PostgreSQL ${rows[0]!.server_version}; ${availableParallelism()} CPUs; load average ${load()} at start; tables ${ANALYZE ? "ANALYZEd after the enqueue" : "cold (no statistics)"}`);
   console.log('| workers | queue | enqueue (s) | enqueue jobs/s | drain (s) | claim+complete jobs/s | drain CPU ms/job: Node | PostgreSQL |');
   console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const w of WORKERS) {
