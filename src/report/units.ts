@@ -89,6 +89,7 @@ const KNOWN_KEYS: Record<string, KeyLabel> = {
   lowest_ppi: { label: 'Lowest', format: unit('ppi', 0) },
   min_mm: { label: 'At least', format: unit('mm', 1) },
   min_bleed_mm: { label: 'Smallest bleed', format: unit('mm', 1) },
+  max_tac_percent: { label: 'Highest total ink', format: unit('%', 0) },
   tolerance_mm: { label: 'Tolerance', format: (v) => `±${NBSP}${formatNumber(v, 1)}${NBSP}mm` },
 };
 
@@ -99,7 +100,11 @@ const SUFFIX_UNITS: Array<[RegExp, (v: number) => string]> = [
   [/_lu$/, unit('LU', 1)],
   [/_dbtp$/, unit('dBTP', 1)],
   [/_db$/, unit('dB', 1)],
+  // A rate before `_s`: `max_flashes_per_s` is flashes a second, not seconds.
+  [/_per_s$/, (v) => `${formatNumber(v, 1)}${NBSP}/s`],
   [/_s$/, formatSeconds],
+  [/_percent$/, unit('%', 1)],
+  [/_pt$/, unit('pt', 2)],
   [/_ms$/, unit('ms', 0)],
   [/_mm$/, unit('mm', 1)],
   [/_ppi$/, unit('ppi', 0)],
@@ -110,7 +115,7 @@ const SUFFIX_UNITS: Array<[RegExp, (v: number) => string]> = [
 export function keyLabel(key: string): string {
   const known = KNOWN_KEYS[key];
   if (known) return known.label;
-  const words = key.replace(/_(bytes|lufs|lu|dbtp|db|s|ms|mm|ppi|kbps|px)$/, '').replace(/_/g, ' ');
+  const words = key.replace(/_(bytes|lufs|lu|dbtp|db|per_s|s|ms|mm|ppi|kbps|px|percent|pt)$/, (m) => (m === '_per_s' ? ' a second' : '')).replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
