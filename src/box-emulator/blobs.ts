@@ -92,12 +92,6 @@ export class BlobStore {
     return this;
   }
 
-  delete(versionId: string): boolean {
-    const existed = this.has(versionId);
-    rmSync(this.path(versionId), { force: true });
-    return existed;
-  }
-
   sizeOf(versionId: string): number | undefined {
     try {
       return statSync(this.path(versionId)).size;

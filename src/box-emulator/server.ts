@@ -110,7 +110,6 @@ export async function startBoxEmulator(options: BoxEmulatorOptions = {}): Promis
       if (options.statePath) saveNow();
       app.server.closeAllConnections();
       await app.close();
-      for (const session of ctx.sessions.values()) for (const part of session.parts.values()) blobs.discard(part.blob);
       blobs.close();
     },
   };
