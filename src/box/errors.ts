@@ -143,13 +143,6 @@ export function toBoxApiError(err: unknown, context: BoxErrorContext): BoxApiErr
   });
 }
 
-/** Configuration for reaching Box is missing or wrong; names the variable or file and the fix. */
-export class BoxConfigError extends AiqcError {
-  constructor(
-    message: string,
-    readonly problems: string[],
-    options?: { cause?: unknown },
-  ) {
-    super('box_config_invalid', message, options);
-  }
-}
+// BoxConfigError lives apart from the SDK-bound errors: the settings that throw it are read at
+// start-up by commands that never load the Box SDK (`aiqc check` through config/environment.ts).
+export { BoxConfigError } from './config-error.js';

@@ -4,7 +4,7 @@
 // BOX_ENTERPRISE_ID (service account) or BOX_USER_ID.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { BoxConfigError } from './errors.js';
+import { BoxConfigError } from './config-error.js';
 
 export interface BoxBaseUrls {
   baseUrl: string;
