@@ -13,7 +13,7 @@ export const audioLoudnessRange = defineCheck({
   description:
     'The loudness range (LRA, EBU Tech 3342: the spread between the 10th and 95th percentiles of the gated 3 s short-term loudness, as FFmpeg ebur128 measures it) is between `min_lu` and `max_lu`: too wide and quiet passages are lost on a TV or a phone; too narrow is a squashed mix.',
   appliesTo: ['video', 'audio'],
-  params: z
+  params: () => z
     .strictObject({
       min_lu: z.number().min(0).optional().meta({ description: 'Narrowest range allowed (e.g. 3 for a mix that should not be over-compressed)' }),
       max_lu: z.number().min(0).default(20).meta({ description: 'Widest range allowed (e.g. 20; streaming services ask for less, e.g. 15)' }),

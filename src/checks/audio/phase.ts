@@ -12,7 +12,7 @@ export const audioPhase = defineCheck({
   description:
     'The left and right channels are not out of phase (FFmpeg aphasemeter per 100 ms: +1 in phase, 0 unrelated, −1 inverted) below `threshold` for `min_duration_s` or longer: such a mix cancels when played in mono (phones, mono TVs, smart speakers). Multichannel sound is judged on its front left and right.',
   appliesTo: ['video', 'audio'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     threshold: z.number().min(-1).max(1).default(-0.3).meta({ description: 'Phase below this counts as out of phase (−1 fully inverted)' }),
     min_duration_s: z.number().min(0).default(1).meta({ description: 'Shortest out-of-phase stretch that fails' }),
   }),

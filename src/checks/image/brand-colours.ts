@@ -21,7 +21,7 @@ export const imageBrandColours = defineCheck({
   description:
     'Every dominant colour (at least `min_share` of the picture) is within `tolerance` ΔE2000 of a colour in the client’s palette (`brand.palette` in clients.yaml, or `palette` here); neutrals (white, black, greys) are not judged unless `ignore_neutrals` is false.',
   appliesTo: ['image'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     tolerance: z.number().positive().max(50).default(5).meta({ description: 'Largest ΔE2000 from the nearest palette colour (default 5; about 2 is a just-noticeable difference)' }),
     min_share: z.number().min(0).max(1).default(0.05).meta({ description: 'Colours covering less than this fraction of the picture are not judged (default 0.05)' }),
     ignore_neutrals: z.boolean().default(true).meta({ description: 'Leave white, black and greys (Lab chroma under 8) unjudged (default true)' }),

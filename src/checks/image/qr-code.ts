@@ -26,7 +26,7 @@ export const imageQrCode = defineCheck({
   description:
     'Every QR code in the image decodes, and its web address is on one of the client’s `brand.allowed_domains` (clients.yaml) or `allowed_domains` here, sub-domains included; `required` fails an image without one, `unreadable` sets what a code that cannot be decoded gives.',
   appliesTo: ['image'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     required: z.boolean().default(false).meta({ description: 'Fail when no QR code is found (default false: none is a pass)' }),
     allowed_domains: z
       .array(z.string().transform((v, ctx) => normaliseDomain(v) ?? (ctx.addIssue({ code: 'custom', message: `"${v}" is not a host name: write e.g. "example.com" (no https://, no path)` }), z.NEVER)))

@@ -105,7 +105,7 @@ export const imageSafeZones = defineCheck({
   description:
     'No text (OCR word boxes) lies in the areas the platform’s interface covers on 9:16 Stories, Reels and TikTok — `platform` meta_stories, meta_reels or tiktok, with the zones from their published specs — or in explicit `zones`. With an AI model configured, `logos` also asks it where logos are; its boxes are approximate, so a logo in a zone is a warning.',
   appliesTo: ['image'],
-  params: z
+  params: () => z
     .strictObject({
       platform: z.enum(PLATFORMS).optional().meta({ description: 'meta_stories, meta_reels or tiktok: the published UI-overlap areas for a 9:16 frame' }),
       zones: z

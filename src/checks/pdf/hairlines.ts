@@ -13,7 +13,7 @@ export const pdfHairlines = defineCheck({
   description:
     'No stroked line is thinner than `min_width_pt` as printed: the line width times the scale of the current transformation matrix (the smaller axis), in form XObjects and printable annotations too. A width of 0 is the device\'s thinnest line, always a hairline. Text outlines are not judged.',
   appliesTo: ['pdf'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     min_width_pt: z
       .number()
       .positive()

@@ -50,7 +50,7 @@ export const pdfInkCoverage = defineCheck({
   description:
     'No area of any page carries more than `max_percent` total ink (C+M+Y+K; 400 % = four solid inks), measured on a Ghostscript CMYK render (overprint, transparency and RGB→CMYK conversion applied) averaged over 1 mm squares. Typical limits: 300–320 % coated, 260–280 % uncoated, 240 % newsprint. Needs Ghostscript (skipped without it).',
   appliesTo: ['pdf'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     max_percent: z.number().min(100).max(400).default(300).meta({ description: 'Highest total area coverage allowed, e.g. 300 (coated), 260 (uncoated), 240 (newsprint)' }),
   }),
   async run({ params, analyses }) {

@@ -33,7 +33,7 @@ export const pdfOverprint = defineCheck({
   description:
     'White objects (CMYK 0/0/0/0, gray 1, a separation at tint 0) are not set to overprint — on press they disappear — unless `allow_white_overprint`. When `black_text_overprint` is set, 100 % black text (K only) of at most `black_text_max_pt` overprints rather than knocking out, so it cannot show a white halo when plates shift. Overprint is read from ExtGState OP/op/OPM as each object is painted.',
   appliesTo: ['pdf'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allow_white_overprint: z.boolean().default(false).meta({ description: 'True only when white overprint is intended (rare: a white ink plate)' }),
     black_text_overprint: z.boolean().default(false).meta({ description: 'Require 100 % K text to overprint (most printers set this at the RIP anyway)' }),
     black_text_max_pt: z.number().positive().optional().meta({ description: 'Judge only black text up to this size, e.g. 12; all sizes when absent' }),

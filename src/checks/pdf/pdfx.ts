@@ -77,7 +77,7 @@ export const pdfPdfx = defineCheck({
   description:
     'The basics of PDF/X (`standard`: any, x1a, x3, x4): a GTS_PDFX OutputIntent, a GTS_PDFXVersion naming the standard, a TrimBox or ArtBox on every page, all fonts embedded, no encryption; for x1a no RGB or Lab colour and no transparency (opacity below 1, blend modes, soft masks, transparency groups); for x3 no device RGB and no transparency. A preflight of the basics, not a full ISO 15930 validation.',
   appliesTo: ['pdf'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     standard: z.enum(STANDARDS).default('any').meta({ description: 'any, x1a (PDF/X-1a), x3 (PDF/X-3) or x4 (PDF/X-4)' }),
   }),
   async run({ params, analyses }) {

@@ -8,7 +8,7 @@ export const videoCaptions = defineCheck({
   description:
     'The video carries captions when `required`: a subtitle stream in the file (mov_text, WebVTT, SubRip…), closed captions (CEA-608/708) in the picture, or — with `sidecar` — a SubRip/WebVTT file with at least one cue beside it named after it (`ad.srt`, `ad.en.vtt`). Sidecars are seen by `aiqc check` only: the Box pipeline and the console receive the video alone.',
   appliesTo: ['video'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     required: z.boolean().default(true).meta({ description: 'Fail without captions; false only reports what is there' }),
     sidecar: z.boolean().default(true).meta({ description: 'A .srt/.vtt beside the file counts' }),
   }),

@@ -5,7 +5,8 @@ import { requestOf, type Evidence } from '../../qc/types.js';
 import { defineCheck } from '../define.js';
 import { secs } from './segment-evidence.js';
 
-const paramsSchema = z.strictObject({
+const paramsSchema = () =>
+  z.strictObject({
   max_flashes_per_s: z.number().min(0).default(3).meta({ description: 'Flashes allowed in any one second (ITU-R BT.1702 and Ofcom: more than 3 is a hazard)' }),
   min_area: z.number().gt(0).max(1).default(0.25).meta({ description: 'Share of the screen a flash must cover to count (0.25: a quarter of the screen)' }),
   red: z.boolean().default(true).meta({ description: 'Also count red flashes (a saturated red changing, even at equal brightness)' }),

@@ -21,7 +21,7 @@ export const videoLetterbox = defineCheck({
   description:
     'Black bars that stay black for the whole clip (FFmpeg cropdetect, the union of every frame\'s picture) are not there unless `allow_bars`; with `expected_aspect` (e.g. "2.39:1") the picture inside the bars must have that shape instead, within `tolerance`. Edges thinner than `min_bar` of the frame are ignored.',
   appliesTo: ['video'],
-  params: z.strictObject({
+  params: () => z.strictObject({
     allow_bars: z.boolean().default(false).meta({ description: 'Bars of any size are fine (only measured)' }),
     expected_aspect: ratioSchema.optional().meta({ description: 'The active picture\'s shape the delivery expects, e.g. "2.39:1" letterboxed in 16:9; bars that give it are fine' }),
     tolerance: z.number().min(0).max(0.5).default(0.02).meta({ description: 'Relative tolerance on expected_aspect, 0.02 = 2 %' }),
