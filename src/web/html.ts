@@ -2,6 +2,8 @@
  * A tagged template for server-rendered pages: every interpolated value is escaped unless it is
  * already `Html` (the output of another `html` template), so page code cannot forget to escape.
  */
+import { escapeHtml } from '../report/escape.js';
+
 export class Html {
   constructor(readonly text: string) {}
   toString(): string {
@@ -9,13 +11,11 @@ export class Html {
   }
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
 function escapeValue(value: unknown): string {
   if (value instanceof Html) return value.text;
   if (Array.isArray(value)) return value.map(escapeValue).join('');
   if (value === null || value === undefined || value === false) return '';
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  return escapeHtml(value);
 }
 
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
