@@ -53,7 +53,7 @@ function buildCore(e: z.infer<typeof coreSchema>): Settings {
 
 // ── pdf: limits on hostile or huge PDFs (validated again, with defaults, by the PDF family) ─
 const pdfSchema = z.object({
-  AIQC_PDF_MAX_DETAIL_PAGES: z.coerce.number().positive().optional(),
+  AIQC_PDF_MAX_DETAIL_PAGES: z.coerce.number().int().positive().optional(),
   AIQC_PDF_MAX_FILE_MB: z.coerce.number().positive().optional(),
   AIQC_GS_PATH: z.string().min(1).optional().meta({ description: 'Ghostscript for pdf.ink_coverage (default `gs` on PATH)' }),
 });

@@ -75,3 +75,10 @@ describe('readEnvironment', () => {
     expect(own.configured && own.apiKey()).toBe('local-key');
   });
 });
+
+describe('the PDF section', () => {
+  it('refuses a fractional page count at start-up, naming the variable (the PDF family would refuse it on every run)', () => {
+    const problems = problemsOf(() => readEnvironment({ AIQC_PDF_MAX_DETAIL_PAGES: '2.5' }, ['pdf']));
+    expect(problems.map((p) => p.path)).toEqual(['AIQC_PDF_MAX_DETAIL_PAGES']);
+  });
+});
