@@ -2,22 +2,17 @@
  * Captions a video carries: subtitle streams in the container (mov_text, WebVTT, SubRip, DVB,
  * PGS…), closed captions in the picture stream (CEA-608/708, which ffprobe reports as
  * `closed_captions`), and SubRip/WebVTT sidecars beside the file (`ad.srt`, `ad.en.vtt`).
- * One small ffprobe of the stream list (no decode); sidecars are read as text and must hold at
- * least one cue. Only `aiqc check` sees the folder the file sits in: the Box pipeline and the
- * console receive the video alone, so for them only captions inside the file count.
+ * The streams come from the probe's ffprobe (`av.streams`), not a second run; sidecars are read
+ * as text and must hold at least one cue. Only `aiqc check` sees the folder the file sits in:
+ * the Box pipeline and the console receive the video alone, so for them only captions inside the
+ * file count.
  */
 import { open, readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Analysis } from '../../qc/types.js';
-import { inputUrl } from './probe.js';
-import { runTool } from './tools.js';
+import { avStreams, type SubtitleStream } from './probe.js';
 
-export interface SubtitleStream {
-  index: number;
-  codec: string;
-  language?: string;
-  title?: string;
-}
+export type { SubtitleStream } from './probe.js';
 
 export interface Sidecar {
   file: string;
@@ -34,23 +29,6 @@ export interface CaptionsResult {
   /** The picture stream carries CEA-608/708 closed captions. */
   closed_captions: boolean;
   sidecars: Sidecar[];
-}
-
-interface StreamJson {
-  streams?: Array<{ index?: number; codec_type?: string; codec_name?: string; closed_captions?: number; tags?: Record<string, string> }>;
-}
-
-/** Pure: ffprobe's stream list → subtitle streams and whether the picture carries closed captions. */
-export function captionStreams(json: StreamJson): Pick<CaptionsResult, 'streams' | 'closed_captions'> {
-  const streams = (json.streams ?? [])
-    .filter((s) => s.codec_type === 'subtitle')
-    .map((s) => ({
-      index: s.index ?? 0,
-      codec: s.codec_name ?? 'unknown',
-      ...(s.tags?.['language'] && s.tags['language'] !== 'und' ? { language: s.tags['language'] } : {}),
-      ...(s.tags?.['title'] ? { title: s.tags['title'] } : {}),
-    }));
-  return { streams, closed_captions: (json.streams ?? []).some((s) => s.codec_type === 'video' && s.closed_captions === 1) };
 }
 
 const SRT_TIMING = /^\s*\d{1,2}:\d{2}:\d{2}[,.]\d{3}\s*-->\s*\d{1,2}:\d{2}:\d{2}[,.]\d{3}/m;
@@ -107,18 +85,7 @@ const stemOf = (name: string) => basename(name, extname(name));
 export const avCaptions: Analysis<CaptionsResult> = {
   id: 'av.captions',
   async compute(ctx) {
-    const run = await runTool(
-      'ffprobe',
-      ctx.env.ffprobePath,
-      ['-hide_banner', '-v', 'error', '-show_entries', 'stream=index,codec_type,codec_name,closed_captions:stream_tags=language,title', '-of', 'json', inputUrl(ctx.asset.path)],
-      { signal: ctx.signal, timeoutMs: ctx.env.checkTimeoutMs },
-    );
-    let json: StreamJson = {};
-    try {
-      json = JSON.parse(run.stdout || '{}') as StreamJson;
-    } catch {
-      // The probe already read this file; a list that does not parse means no streams to add.
-    }
-    return { ...captionStreams(json), sidecars: await findSidecars(ctx.asset.path, [stemOf(ctx.asset.path), stemOf(ctx.asset.name)]) };
+    const found = (await ctx.get(avStreams)).captions;
+    return { streams: found?.streams ?? [], closed_captions: found?.closed_captions ?? false, sidecars: await findSidecars(ctx.asset.path, [stemOf(ctx.asset.path), stemOf(ctx.asset.name)]) };
   },
 };

@@ -50,6 +50,15 @@ export interface AvDetails {
   audio?: AudioStreamDetails;
   video_stream_count: number;
   audio_stream_count: number;
+  /** Subtitle streams in the container and CEA-608/708 captions in the picture (`av.captions`); absent when there are none. */
+  captions?: { streams: SubtitleStream[]; closed_captions: boolean };
+}
+
+export interface SubtitleStream {
+  index: number;
+  codec: string;
+  language?: string;
+  title?: string;
 }
 
 /** The slice of ffprobe's JSON we read. */
@@ -76,6 +85,7 @@ export interface FfprobeJson {
     tags?: Record<string, string>;
     side_data_list?: Array<{ side_data_type?: string; rotation?: number }>;
     disposition?: { attached_pic?: number };
+    closed_captions?: number;
   }>;
 }
 
@@ -109,6 +119,19 @@ function unknownCodec(s: Stream): string | undefined {
   return `its ${s.codec_type ?? 'media'} stream uses a codec FFmpeg does not know${tag}: export it as H.264 or H.265 video with AAC audio`;
 }
 
+/** Pure: ffprobe's stream list → subtitle streams and whether the picture carries closed captions. */
+export function captionStreams(json: FfprobeJson): NonNullable<AvDetails['captions']> {
+  const streams = (json.streams ?? [])
+    .filter((s) => s.codec_type === 'subtitle')
+    .map((s) => ({
+      index: s.index ?? 0,
+      codec: s.codec_name ?? 'unknown',
+      ...(s.tags?.['language'] && s.tags['language'] !== 'und' ? { language: s.tags['language'] } : {}),
+      ...(s.tags?.['title'] ? { title: s.tags['title'] } : {}),
+    }));
+  return { streams, closed_captions: (json.streams ?? []).some((s) => s.codec_type === 'video' && s.closed_captions === 1) };
+}
+
 /** Pure: ffprobe JSON → what the checks need, or the reason the asset cannot be QC'd. */
 export function detailsFromFfprobe(json: FfprobeJson, kind: AssetKind): AvDetails {
   const streams = json.streams ?? [];
@@ -137,6 +160,8 @@ export function detailsFromFfprobe(json: FfprobeJson, kind: AssetKind): AvDetail
   };
   const overall = kbps(json.format?.bit_rate);
   if (overall) details.bit_rate_kbps = overall;
+  const captions = captionStreams(json);
+  if (captions.streams.length > 0 || captions.closed_captions) details.captions = captions;
 
   if (v && !unknownCodec(v)) {
     const width = v.width ?? 0;
