@@ -73,12 +73,11 @@ export const pdfInkCoverage = defineCheck({
     if (over.length === 0) {
       return { status: 'pass', message: `at most ${worst.max_tac} % total ink (page ${worst.page})${scope}, within ${limit} %`, measured, expected };
     }
-    const worstOver = over.reduce((a, b) => (b.max_tac > a.max_tac ? b : a));
     const evidence: Evidence[] = over.map((p) => {
       const { box, share } = overLimit(p, limit);
       const rotated = (details.pages[p.page - 1]?.rotate ?? 0) !== 0;
       const heatmap: InkHeatmap | undefined =
-        p === worstOver
+        p === worst
           ? { cols: p.grid.cols, rows: p.grid.rows, cell_px: p.grid.cell_px, width_px: p.width_px, height_px: p.height_px, values_b64: Buffer.from(p.grid.values).toString('base64'), limit_percent: limit }
           : undefined;
       return {
@@ -97,7 +96,7 @@ export const pdfInkCoverage = defineCheck({
     return {
       status: 'fail',
       message:
-        `${worstOver.max_tac} % total ink on page ${worstOver.page}${over.length > 1 ? ` (over ${limit} % on ${pagesWord(over.map((p) => p.page))})` : ''}${scope}, above the ${limit} % limit — ` +
+        `${worst.max_tac} % total ink on page ${worst.page}${over.length > 1 ? ` (over ${limit} % on ${pagesWord(over.map((p) => p.page))})` : ''}${scope}, above the ${limit} % limit — ` +
         `ink this heavy smears and dries slowly: convert with the printer's CMYK profile (it caps total ink) or reduce C, M and Y under rich blacks and dark images`,
       measured,
       expected,
