@@ -134,8 +134,6 @@ export function segmentTimeline(report: QcReport): string {
 }
 
 const PAGE_COLOURS = ['#cf222e', '#0969da', '#9a6700', '#8250df', '#1a7f37', '#bc4c00'];
-/** Pages drawn before the rest are summarised (the engine renders as many). */
-export const PAGES_SHOWN = PAGES_DRAWN;
 
 /**
  * The PDF's pages that have findings, each drawn from its render (page 1 from the thumbnail,
@@ -169,7 +167,7 @@ export function pdfPages(report: QcReport): string {
   const thumb = safeImageUri(report.asset.thumbnail);
   if (thumb) renders.set(1, thumb);
   const clamp = (v: number) => Math.min(1, Math.max(0, v));
-  const tiles = pages.slice(0, PAGES_SHOWN).map((page) => {
+  const tiles = pages.slice(0, PAGES_DRAWN).map((page) => {
     const marks = byPage.get(page)!;
     const boxes = marks
       .filter((m) => m.box)
@@ -193,8 +191,8 @@ export function pdfPages(report: QcReport): string {
     return `<figure class="page-tile"><svg viewBox="0 0 ${vbW} ${vbH.toFixed(1)}" role="img" aria-label="Page ${page} with its findings marked" font-size="24"><rect class="paper" x="0" y="0" width="${vbW}" height="${vbH.toFixed(1)}"/>${background}${boxes}</svg><figcaption>Page ${page} ${nums.map((n) => `<span class="badge" style="background:${PAGE_COLOURS[n % PAGE_COLOURS.length]}">${n + 1}</span>`).join('')}</figcaption></figure>`;
   });
   // Said only when it is so: with every page drawn from its picture the note is noise.
-  const outlined = pages.slice(0, PAGES_SHOWN).some((p) => !renders.has(p));
-  const rest = pages.slice(PAGES_SHOWN);
+  const outlined = pages.slice(0, PAGES_DRAWN).some((p) => !renders.has(p));
+  const rest = pages.slice(PAGES_DRAWN);
   const more = rest.length > 0 ? `<p class="muted">+${rest.length} more ${rest.length === 1 ? 'page' : 'pages'} with findings (${escapeHtml(pageRanges(rest))}).</p>` : '';
   const legend = problems
     .map((c, i) => `<li><span class="badge" style="background:${PAGE_COLOURS[i % PAGE_COLOURS.length]}">${i + 1}</span>${escapeHtml(c.name)} — ${escapeHtml(pageRanges((c.evidence ?? []).flatMap((e) => (e.page !== undefined ? [e.page] : []))).replace(/^/, 'pages '))}</li>`)

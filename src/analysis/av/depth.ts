@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FRAME_BYTES, GRID_H, GRID_W } from './flashes.js';
 import type { AvDetails } from './probe.js';
+import { round3 } from './segments.js';
 
 export type DepthRequest = { measure: 'flashes' } | { measure: 'crop' } | { measure: 'phase' };
 
@@ -105,7 +106,7 @@ export function cropFromFrames(frames: readonly Frame[], width: number, height: 
 export function phaseFromFrames(frames: readonly Frame[]): Array<[number, number]> {
   return frames.flatMap((f) => {
     const v = Number(f.values['lavfi.aphasemeter.phase']);
-    return Number.isFinite(v) ? [[Math.round(f.pts_time * 1000) / 1000, Math.round(v * 1000) / 1000] as [number, number]] : [];
+    return Number.isFinite(v) ? [[round3(f.pts_time), round3(v)] as [number, number]] : [];
   });
 }
 

@@ -3,6 +3,7 @@
  * frame, and the shape of the picture inside. Pure.
  */
 import type { CropResult } from './depth.js';
+import { round3 } from './segments.js';
 
 export interface Bars {
   /** Each edge's bar as a share of the frame's height (top, bottom) or width (left, right). */
@@ -18,13 +19,12 @@ export interface Bars {
   box: { x: number; y: number; w: number; h: number };
 }
 
-const r3 = (n: number) => Math.round(n * 1000) / 1000;
 
 /** Pure: the active area → bars; edges under `minBar` of the frame are not bars (scaling edges, noise). */
 export function barsOf(crop: CropResult, minBar: number): Bars {
   const { width, height } = crop;
   const raw = { top: crop.y / height, bottom: (height - crop.y - crop.h) / height, left: crop.x / width, right: (width - crop.x - crop.w) / width };
-  const clean = (v: number) => (v >= minBar ? r3(v) : 0);
+  const clean = (v: number) => (v >= minBar ? round3(v) : 0);
   const top = clean(raw.top);
   const bottom = clean(raw.bottom);
   const left = clean(raw.left);
@@ -37,5 +37,5 @@ export function barsOf(crop: CropResult, minBar: number): Bars {
   const y = top * height;
   const w = width - x - right * width;
   const h = height - y - bottom * height;
-  return { top, bottom, left, right, shape, active_aspect: r3(w / h), box: { x: r3(x / width), y: r3(y / height), w: r3(w / width), h: r3(h / height) } };
+  return { top, bottom, left, right, shape, active_aspect: round3(w / h), box: { x: round3(x / width), y: round3(y / height), w: round3(w / width), h: round3(h / height) } };
 }

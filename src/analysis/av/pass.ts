@@ -34,7 +34,7 @@ export type AvPassRequest =
   /** Issue 17's measurements (flashes, crop, phase): branches in the same runs, see depth.ts. */
   | DepthRequest;
 
-/** A picture sampled during the pass: `file` (JPEG, ANALYSIS_WIDTH wide) lives in the run's scratch dir. */
+/** A picture sampled during the pass: `file` (JPEG, DETECT_WIDTH wide) lives in the run's scratch dir. */
 export interface FrameSample {
   t: number;
   file: string;
@@ -78,8 +78,6 @@ export interface AvPassResult {
   ran: boolean;
 }
 
-/** Width of the picture samples (JPEG) the stills, strip and thumbnail are made from: the detectors' copy. */
-export const ANALYSIS_WIDTH = DETECT_WIDTH;
 /** About this many picture samples per clip (at least 0.5 s apart): enough for a still inside any segment worth reporting. */
 const SAMPLE_COUNT = 120;
 const MIN_SAMPLE_INTERVAL_S = 0.5;

@@ -34,8 +34,8 @@ export function outOfPhase(blocks: ReadonlyArray<readonly [number, number]>, thr
   if (open) segments.push(open);
   const sum = blocks.reduce((n, [, v]) => n + v, 0);
   return {
-    mean: Math.round((sum / blocks.length) * 1000) / 1000,
-    negative_share: Math.round((blocks.filter(([, v]) => v < 0).length / blocks.length) * 1000) / 1000,
+    mean: round3(sum / blocks.length),
+    negative_share: round3(blocks.filter(([, v]) => v < 0).length / blocks.length),
     segments: segments.filter((s) => s.end_s - s.start_s >= min_duration_s - 1e-6).map((s) => ({ start_s: round3(s.start_s), end_s: round3(s.end_s) })),
   };
 }
