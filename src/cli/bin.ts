@@ -4,14 +4,21 @@
  * else loads (the QC runtime's imports cost a few hundred milliseconds and ~200 MB, which a
  * health probe or a deploy script asking for the version should not pay); every other call
  * goes to main.ts.
+ *
+ * Before main.ts loads, Node's on-disk compile cache is switched on: the runtime is ~450 ESM
+ * modules, and reading V8's cached bytecode instead of compiling them again takes about a
+ * third off every `aiqc check`'s start. The cache lives in the OS temp dir (or
+ * NODE_COMPILE_CACHE), is keyed by each file's content and Node's version, and is simply not
+ * used where it cannot be written; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
  */
-import { createRequire } from 'node:module';
+import { createRequire, enableCompileCache } from 'node:module';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
   process.stdout.write(`${version}\n`);
 } else {
+  enableCompileCache();
   const { runCli } = await import('./main.js');
   process.exitCode = await runCli(args);
 }
