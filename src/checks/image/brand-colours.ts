@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deltaE2000, imageDominantColours, labOfHex, type DominantColour } from '../../analysis/image-colours.js';
+import { imageDominantColours, type DominantColour } from '../../analysis/image-colours.js';
 import { clientBrand, normaliseHex, type PaletteColour } from '../../config/brand.js';
 import { defineCheck } from '../define.js';
 
@@ -41,6 +41,8 @@ export const imageBrandColours = defineCheck({
           : 'no client was named, so there is no brand palette to compare with (name the client, e.g. --client, or give `palette` in the profile)',
       };
     }
+    // culori (in colour-lab) is loaded by the runs that compare colours, not by every run.
+    const { deltaE2000, labOfHex } = await import('../../analysis/colour-lab.js');
     const swatches = palette.map((p) => ({ ...p, lab: labOfHex(p.hex) }));
     const { colours } = await analyses.get(imageDominantColours);
     const judged: Judged[] = colours.map((colour) => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QcRuntime } from '../../../src/app/runtime.js';
-import { deltaE2000, dominantColours } from '../../../src/analysis/image-colours.js';
+import { deltaE2000, dominantColours } from '../../../src/analysis/colour-lab.js';
 import { loadClientsConfig, type ClientConfig } from '../../../src/config/clients.js';
 import { renderHtml } from '../../../src/report/html.js';
 import { inlineProfile, tempDir, testRuntime } from '../../helpers/runtime.js';
