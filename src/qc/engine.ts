@@ -143,7 +143,7 @@ export async function runQc(input: QcInput, deps: QcDeps): Promise<QcReport> {
       asset: {
         name,
         size_bytes: asset.size_bytes,
-        sha256: asset.sha256,
+        sha256: await asset.sha256,
         kind: asset.sniff.kind,
         format: probe?.format ?? asset.sniff.format,
         info: probe?.info ?? {},
@@ -203,7 +203,9 @@ async function drawPagesWithFindings(
 async function describeFile(path: string, name: string): Promise<AssetFile> {
   const info = await stat(path);
   if (!info.isFile()) throw new Error(`${path} is not a regular file`);
-  const sha256 = await hashFile(path);
+  const sha256 = hashFile(path);
+  // Awaited by the report; until then a failed read must not be an unhandled rejection.
+  sha256.catch(() => undefined);
   const sniff = await sniffFile(path, info.size);
   return { path, name, size_bytes: info.size, sha256, sniff };
 }

@@ -54,7 +54,11 @@ export interface AssetFile {
   /** The name the user knows it by (the Box name, not a temp file's). */
   name: string;
   size_bytes: number;
-  sha256: string;
+  /**
+   * SHA-256 of the content, hashed while the probe and the checks already run (a 2 GB video is
+   * seconds of hashing that nothing else waits for): await it where it is needed.
+   */
+  sha256: Promise<string>;
   sniff: SniffResult;
 }
 

@@ -92,7 +92,7 @@ async function ask(
   shown: () => Promise<ModelImage[]>,
   q: AiQuestion,
 ): Promise<AiAnswer> {
-  const key = cacheKey({ asset_sha256: ctx.asset.sha256, check: q.check, config: q.config, model: label, images: `max${settings.imageMaxPx}` });
+  const key = cacheKey({ asset_sha256: await ctx.asset.sha256, check: q.check, config: q.config, model: label, images: `max${settings.imageMaxPx}` });
   const hit = await cache?.get(key);
   const pictures = await shown();
   const shownInfo = pictures.map((p) => ({ caption: p.caption, width: p.width, height: p.height }));

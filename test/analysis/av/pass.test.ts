@@ -195,7 +195,7 @@ describe('the pass itself', () => {
   it('runs once for every request, however many checks ask', async () => {
     const path = await fixture('segments');
     const { size } = await import('node:fs/promises').then((fs) => fs.stat(path));
-    const asset = { path, name: 'segments.mov', size_bytes: size, sha256: '0'.repeat(64), sniff: await sniffFile(path, size) };
+    const asset = { path, name: 'segments.mov', size_bytes: size, sha256: Promise.resolve('0'.repeat(64)), sniff: await sniffFile(path, size) };
     const store = new AnalysisStore(asset, testEnv(), new AbortController().signal);
     store.plan(avPass, { measure: 'loudness' });
     store.plan(avPass, { measure: 'black', min_duration_s: 0.5 });

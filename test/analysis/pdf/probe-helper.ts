@@ -8,7 +8,7 @@ import { testEnv } from '../../checks/pdf/engine.js';
 
 export async function withAnalyses<T>(path: string, use: (get: <A>(a: Analysis<A, never>) => Promise<A>) => Promise<T>, extensions: FamilySettings = {}): Promise<T> {
   const size = (await stat(path)).size;
-  const asset = { path, name: basename(path), size_bytes: size, sha256: '0'.repeat(64), sniff: await sniffFile(path, size) };
+  const asset = { path, name: basename(path), size_bytes: size, sha256: Promise.resolve('0'.repeat(64)), sniff: await sniffFile(path, size) };
   const abort = new AbortController();
   const store = new AnalysisStore(asset, testEnv(extensions), abort.signal);
   try {
