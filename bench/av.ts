@@ -7,7 +7,9 @@
  *   before the same with another checkout's sources (AV_BENCH_BEFORE=/path/to/checkout, e.g.
  *          `git archive main | tar -x -C /tmp/main` with node_modules linked in),
  *   pass   the decode pass alone, as aiqc plans it (its ffmpeg runs side by side),
- *   cli    AV_BENCH_CLI=/path/to/dist/cli/main.js: the whole `aiqc check --json` (Node start-up too).
+ *   cli    the whole `aiqc check --json` as installed (`dist/cli/bin.js`; Node start-up, module
+ *          loading and the report too), when this checkout is built; AV_BENCH_CLI=path/to/bin.js
+ *          for another; with AV_BENCH_BEFORE, that checkout's built bin.js as `cli before` too.
  * Contenders run in turns (bare, aiqc, before, …, then again), AV_BENCH_REPEATS times
  * (default 5), so load from anything else on the machine falls on all of them alike. Per
  * contender: median wall, median CPU (this process plus waited-for children), cores used,
@@ -21,7 +23,7 @@
  * --experimental-transform-types because src/ uses parameter properties)
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -176,14 +178,21 @@ async function benchClip(mbit: number): Promise<void> {
   const qcNow = await qcRunner(HERE, env);
   const before = process.env.AV_BENCH_BEFORE;
   const qcBefore = before ? await qcRunner(before, env) : undefined;
-  const cli = process.env.AV_BENCH_CLI;
+  const builtBin = (root: string) => [join(root, 'dist', 'cli', 'bin.js')].find((p) => existsSync(p));
+  const cli = process.env.AV_BENCH_CLI ?? builtBin(HERE);
+  const cliBefore = before ? builtBin(before) : undefined;
+  const runCli = (bin: string) => () =>
+    run(process.execPath, [bin, 'check', '--profile', 'video_general', '--json', clip], { maxBuffer: 64 * 1024 * 1024 }).catch((err: { code?: number }) => {
+      if (err.code !== 1) throw err; // 1 is a failing verdict, which this clip has on purpose
+    });
 
   const contenders: Record<string, () => Promise<unknown>> = {
     bare: () => ff(['-i', clip, '-f', 'null', '-']),
     aiqc: async () => (verdicts.aiqc = await qcNow(clip)),
     ...(qcBefore ? { before: async () => (verdicts.before = await qcBefore(clip)) } : {}),
     pass: () => Promise.all(plan.runs.map((r) => raw(passArgs(r, clip)))),
-    ...(cli ? { cli: () => run(process.execPath, [cli, 'check', '--profile', 'video_general', '--json', clip], { maxBuffer: 64 * 1024 * 1024 }).catch((err: { code?: number }) => { if (err.code !== 1) throw err; }) } : {}),
+    ...(cli ? { cli: runCli(cli) } : {}),
+    ...(cliBefore ? { cliBefore: runCli(cliBefore) } : {}),
   };
   if (process.env.AV_BENCH_ALL === '1') {
     contenders.onePass = () => raw(onePassArgs(plan, clip));
@@ -204,6 +213,7 @@ async function benchClip(mbit: number): Promise<void> {
     before: `aiqc video_general (${before ?? ''})`,
     pass: 'decode pass alone (-an run ‖ -vn run)',
     cli: 'aiqc check --json (CLI, Node start-up too)',
+    cliBefore: `aiqc check --json (${before ?? ''})`,
     onePass: 'pass before issue 18: one run, both streams',
     naive: 'one ffmpeg per analysis (issue 3)',
   };
