@@ -1,8 +1,8 @@
 /**
  * The A/V probe: ffprobe's view of the container and its first video and audio streams,
- * plus a cheap check that the file really reaches its declared end (a seek near the end
- * and a read of the last packets, no decoding) so a truncated upload is an unreadable
- * asset, not a string of confusing check failures.
+ * plus a cheap check that the file really reaches its declared end (in the same ffprobe run:
+ * a seek to the last keyframe and a listing of the packets after it, no decoding) so a
+ * truncated upload is an unreadable asset, not a string of confusing check failures.
  */
 import { AssetUnreadableError } from '../../qc/errors.js';
 import type { Analysis, AnalysisContext, AssetKind, ProbeResult } from '../../qc/types.js';
@@ -268,16 +268,26 @@ async function ffprobe(ctx: AnalysisContext, args: string[]): Promise<{ code: nu
   });
 }
 
-async function assertReachesEnd(ctx: AnalysisContext, d: AvDetails): Promise<void> {
+/**
+ * The packets ffprobe read from the last keyframe on (see `avFfprobe`): where the file's data
+ * really ends, and the demuxer's complaints on the way.
+ */
+interface TailRead {
+  packets: Array<{ pts_time?: string; duration_time?: string }>;
+  stderr: string;
+}
+
+/** Pure: the declared duration against where the data ends → throws when the file is cut off. */
+export function assertReachesEnd(d: AvDetails, tail: TailRead): void {
+  // Zero only when even reading the packets found no end (durationByReading): nothing to compare.
   if (d.duration_s <= 0) return;
-  const from = Math.max(0, d.duration_s - 3);
-  const run = await ffprobe(ctx, ['-read_intervals', `${from.toFixed(3)}%`, '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0']);
-  if (/partial file|truncat/i.test(run.stderr)) throw new AssetUnreadableError(explainFailure(run.stderr));
+  if (/partial file|truncat/i.test(tail.stderr)) throw new AssetUnreadableError(explainFailure(tail.stderr));
   if (ESTIMATED_DURATION.has(d.container)) return;
   let lastEnd = 0;
-  for (const line of run.stdout.split('\n')) {
-    const [pts, dur] = line.split(',').map(Number);
-    if (pts !== undefined && Number.isFinite(pts)) lastEnd = Math.max(lastEnd, pts + (dur !== undefined && Number.isFinite(dur) ? dur : 0));
+  for (const p of tail.packets) {
+    const pts = Number(p.pts_time);
+    const dur = Number(p.duration_time);
+    if (Number.isFinite(pts)) lastEnd = Math.max(lastEnd, pts + (Number.isFinite(dur) ? dur : 0));
   }
   const shortfall = d.duration_s - lastEnd;
   if (lastEnd > 0 && shortfall > Math.max(1, d.duration_s * 0.1)) {
@@ -315,21 +325,40 @@ async function durationByReading(ctx: AnalysisContext, d: AvDetails): Promise<nu
 }
 
 /**
+ * One ffprobe for the header and the end of the file: the streams and format (JSON), and the
+ * packets from the last keyframe on (`-read_intervals` with a start past any real end: the
+ * demuxer seeks back to the last keyframe it can reach). Packets are listed, never decoded.
+ * One process instead of two: ffprobe spends ~0.1 CPU-s loading FFmpeg's libraries before it
+ * reads a byte, and that CPU is taken from the decode pass running beside it.
+ */
+const avFfprobe: Analysis<{ json: FfprobeJson & { packets?: TailRead['packets'] }; stderr: string }> = {
+  id: 'av.ffprobe',
+  async compute(ctx) {
+    const run = await ffprobe(ctx, [
+      '-print_format', 'json=compact=1', '-show_format', '-show_streams',
+      '-show_entries', 'packet=pts_time,duration_time', '-read_intervals', `${PAST_ANY_END_S}%`,
+    ]);
+    if (run.code !== 0) throw new AssetUnreadableError(explainFailure(run.stderr));
+    try {
+      return { json: JSON.parse(run.stdout) as FfprobeJson, stderr: run.stderr };
+    } catch (err) {
+      throw new AssetUnreadableError(`ffprobe's answer could not be read (${(err as Error).message})`, { cause: err });
+    }
+  },
+};
+
+/** Seconds past the end of any real asset (about 3 years): a seek there lands on the last keyframe. */
+const PAST_ANY_END_S = 99_999_999;
+
+/**
  * What the streams are (ffprobe's JSON; the duration read from the packets when the
- * container records none): all the decode pass needs to plan its graphs, so it can start
- * while `av.probe` still reads the file's end.
+ * container records none): all the decode pass needs to plan its graphs, so it starts as
+ * soon as ffprobe answers.
  */
 export const avStreams: Analysis<AvDetails> = {
   id: 'av.streams',
   async compute(ctx) {
-    const run = await ffprobe(ctx, ['-print_format', 'json', '-show_format', '-show_streams']);
-    if (run.code !== 0) throw new AssetUnreadableError(explainFailure(run.stderr));
-    let json: FfprobeJson;
-    try {
-      json = JSON.parse(run.stdout) as FfprobeJson;
-    } catch (err) {
-      throw new AssetUnreadableError(`ffprobe's answer could not be read (${(err as Error).message})`, { cause: err });
-    }
+    const { json } = await ctx.get(avFfprobe);
     const details = detailsFromFfprobe(json, ctx.asset.sniff.kind);
     if (!(details.duration_s > 0)) details.duration_s = await durationByReading(ctx, details);
     return details;
@@ -341,7 +370,8 @@ export const avProbe: Analysis<ProbeResult<AvDetails>> = {
   id: 'av.probe',
   async compute(ctx) {
     const details = await ctx.get(avStreams);
-    await assertReachesEnd(ctx, details);
+    const { json, stderr } = await ctx.get(avFfprobe);
+    assertReachesEnd(details, { packets: json.packets ?? [], stderr });
     return { format: formatName(details.container, ctx.asset.sniff.format), info: infoOf(details), details };
   },
 };

@@ -156,27 +156,29 @@ describe('the pass itself', () => {
     }
   });
 
-  it('starts while the probe still reads the end of the file: the pass needs the streams, not the truncation check', async () => {
+  it('starts as soon as the one ffprobe answers: streams, format and the end-of-file read in a single run, never a second ffprobe', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'aiqc-overlap-'));
     try {
-      // Real tools behind wrappers that log start and end; the truncation read is made slow.
+      // Real tools behind wrappers that log start and end.
       const log = join(dir, 'calls.log');
-      const wrap = async (name: string, real: string, slowIf: string) => {
+      const wrap = async (name: string, real: string) => {
         const path = join(dir, name);
-        const slow = slowIf ? `case "$*" in *${slowIf}*) sleep 1.5;; esac\n` : '';
-        await writeFile(path, `#!/bin/sh\necho "start ${name} $*" >> '${log}'\n${slow}${real} "$@"\nrc=$?\necho "end ${name} $*" >> '${log}'\nexit $rc\n`);
+        await writeFile(path, `#!/bin/sh\necho "start ${name} $*" >> '${log}'\n${real} "$@"\nrc=$?\necho "end ${name} $*" >> '${log}'\nexit $rc\n`);
         await chmod(path, 0o755);
         return path;
       };
-      const env = testEnv({ ffmpegPath: await wrap('ffmpeg', testEnv().ffmpegPath, ''), ffprobePath: await wrap('ffprobe', testEnv().ffprobePath, '-read_intervals') });
+      const env = testEnv({ ffmpegPath: await wrap('ffmpeg', testEnv().ffmpegPath), ffprobePath: await wrap('ffprobe', testEnv().ffprobePath) });
       const report = await qc(await fixture('segments'), adHocProfile([{ id: 'video.black_frames' }]), env);
+      expect(checkOf(report, 'file.readable').status).toBe('pass');
       expect(checkOf(report, 'video.black_frames').status).toBe('fail');
       const lines = (await readFile(log, 'utf8')).trim().split('\n');
-      const tailEnd = lines.findIndex((l) => l.startsWith('end ffprobe') && l.includes('-read_intervals'));
+      const probes = lines.filter((l) => l.startsWith('start ffprobe'));
+      expect(probes).toHaveLength(1);
+      expect(probes[0]).toContain('-show_streams');
+      expect(probes[0]).toContain('-read_intervals');
+      const probeEnd = lines.findIndex((l) => l.startsWith('end ffprobe'));
       const passStart = lines.findIndex((l) => l.startsWith('start ffmpeg') && l.includes('blackdetect'));
-      expect(tailEnd).toBeGreaterThan(-1);
-      expect(passStart).toBeGreaterThan(-1);
-      expect(passStart).toBeLessThan(tailEnd);
+      expect(passStart).toBeGreaterThan(probeEnd);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
