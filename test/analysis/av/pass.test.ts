@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { avPass, escapeFilterValue, loudnessFromFrames, parseMetadataPrint, passArgs, PASS_CONTRIBUTORS, planPass, segmentsFromFrames, type PassContributor } from '../../../src/analysis/av/pass.js';
+import { scaleTo } from '../../../src/analysis/av/graph.js';
 import type { AvDetails } from '../../../src/analysis/av/probe.js';
 import { subtractSegments } from '../../../src/analysis/av/segments.js';
 import { AnalysisStore } from '../../../src/qc/analyses.js';
@@ -18,6 +19,24 @@ const details: AvDetails = {
   video: { index: 0, codec: 'h264', width: 1920, height: 1080, display_width: 1920, display_height: 1080, sample_aspect_ratio: 1, display_aspect_ratio: 16 / 9, rotation: 0, frame_rate: 25, vfr: false },
   audio: { index: 1, codec: 'aac', channels: 2, sample_rate: 48000 },
 };
+
+describe('scaleTo: the shared small copy', () => {
+  const withVideo = (v: Partial<NonNullable<AvDetails['video']>>): AvDetails => ({ ...details, video: { ...details.video!, ...v } });
+  it('halves the lines with field=top while the picture stays at least as tall as the copy, then scales', () => {
+    expect(scaleTo(details, 480)).toBe('field=top,field=top,scale=480:270:flags=fast_bilinear,setsar=1');
+    expect(scaleTo(withVideo({ width: 1280, height: 720, display_width: 1280, display_height: 720 }), 480)).toBe('field=top,scale=480:270:flags=fast_bilinear,setsar=1');
+    expect(scaleTo(withVideo({ width: 3840, height: 2160, display_width: 3840, display_height: 2160 }), 480)).toBe('field=top,field=top,field=top,scale=480:270:flags=fast_bilinear,setsar=1');
+  });
+  it('counts the lines of the upright picture: a sideways 1920x1080 phone video arrives 1920 lines tall', () => {
+    const phone = withVideo({ rotation: 90, display_width: 1080, display_height: 1920, display_aspect_ratio: 1080 / 1920 });
+    // 480 wide at 9:16 is 854 tall: 1920 lines halve once (960), not twice (480 < 854).
+    expect(scaleTo(phone, 480)).toBe('field=top,scale=480:854:flags=fast_bilinear,setsar=1');
+  });
+  it('leaves a picture no taller than twice the copy to the scaler alone, and never resamples a small one', () => {
+    expect(scaleTo(withVideo({ width: 640, height: 480, display_width: 640, display_height: 480, display_aspect_ratio: 4 / 3 }), 480)).toBe('scale=480:360:flags=fast_bilinear,setsar=1');
+    expect(scaleTo(withVideo({ width: 320, height: 180, display_width: 320, display_height: 180 }), 480)).toBe('scale=320:180:flags=fast_bilinear,setsar=1');
+  });
+});
 
 describe('planPass: one filtergraph with exactly what was asked', () => {
   it('nothing asked → nothing run', () => {
@@ -40,7 +59,7 @@ describe('planPass: one filtergraph with exactly what was asked', () => {
     expect(plan.filtergraph).toContain('asplit=2');
     expect(plan.filtergraph).toContain('silencedetect=noise=-60dB:duration=1');
     // One consumer of the small copy: a plain link, no split.
-    expect(plan.filtergraph).toContain('[0:0]scale=480:270:flags=fast_bilinear,setsar=1[small];[small]blackdetect=d=0.5,freezedetect=d=2');
+    expect(plan.filtergraph).toContain('[0:0]field=top,field=top,scale=480:270:flags=fast_bilinear,setsar=1[small];[small]blackdetect=d=0.5,freezedetect=d=2');
     expect(plan.filtergraph).not.toMatch(/(^|[^a])split/);
     const [audio, video] = plan.runs;
     expect(plan.runs).toHaveLength(2);
@@ -53,7 +72,7 @@ describe('planPass: one filtergraph with exactly what was asked', () => {
   it('detectors and samples share one scaled copy; the samples go to JPEG files, the rest to the null muxer', () => {
     const plan = planPass([{ measure: 'black', min_duration_s: 0.5 }, { measure: 'frames' }], details, '/tmp/x')!;
     const [video] = plan.runs;
-    expect(video!.filtergraph).toMatch(/^\[0:0\]scale=480:270:flags=fast_bilinear,setsar=1\[small\];\[small\]split=2\[sm0\]\[sm1\];/);
+    expect(video!.filtergraph).toMatch(/^\[0:0\]field=top,field=top,scale=480:270:flags=fast_bilinear,setsar=1\[small\];\[small\]split=2\[sm0\]\[sm1\];/);
     expect(video!.filtergraph).toContain('[sm0]blackdetect=d=0.5,metadata=mode=print');
     expect(video!.filtergraph).toMatch(/\[sm1\]select=eq\(n\\,0\)\+gt\(floor\(t\/0\.5\)[^;]*\[v1\]$/);
     expect(video).toMatchObject({ outputs: ['v0'], ownOutputs: [{ label: 'v1' }] });
@@ -63,7 +82,7 @@ describe('planPass: one filtergraph with exactly what was asked', () => {
 
   it('frames alone → the small copy is sampled into JPEGs, timed through metadata; no null output', () => {
     const plan = planPass([{ measure: 'frames' }], details, '/tmp/x')!;
-    expect(plan.filtergraph).toMatch(/^\[0:0\]scale=480:270[^;]*\[small\];\[small\]select=/);
+    expect(plan.filtergraph).toMatch(/^\[0:0\]field=top,field=top,scale=480:270[^;]*\[small\];\[small\]select=/);
     expect(plan.runs[0]!.ownOutputs[0]!.args.at(-1)).toBe('/tmp/x/sample_%d.jpg');
     expect(plan.runs[0]!.outputs).toEqual([]);
     expect(plan.filtergraph).not.toContain('blackdetect');
@@ -74,7 +93,7 @@ describe('planPass: one filtergraph with exactly what was asked', () => {
     const plan = planPass([{ measure: 'black', min_duration_s: 1 }, { measure: 'loudness' }], details, '/tmp/x', [...PASS_CONTRIBUTORS, extra])!;
     expect(plan.contributions).toHaveLength(3);
     expect(plan.runs[0]!.filtergraph).toMatch(/^\[0:1\]asplit=2\[ain0\]\[ain1\];\[ain0\]ebur128=.*;\[ain1\]astats\[a1\]$/);
-    expect(plan.runs[1]!.filtergraph).toMatch(/^\[0:0\]split=2\[pic0\]\[pic1\];\[pic1\]scale=480:270[^;]*\[small\];\[small\]split=2\[sm0\]\[sm1\];\[sm0\]blackdetect=d=1,[^;]*\[v0\];\[sm1\]signalstats\[v1\];\[pic0\]cropdetect\[v2\]$/);
+    expect(plan.runs[1]!.filtergraph).toMatch(/^\[0:0\]split=2\[pic0\]\[pic1\];\[pic1\]field=top,field=top,scale=480:270[^;]*\[small\];\[small\]split=2\[sm0\]\[sm1\];\[sm0\]blackdetect=d=1,[^;]*\[v0\];\[sm1\]signalstats\[v1\];\[pic0\]cropdetect\[v2\]$/);
   });
 
   it('a freeze request alone still detects black, to reconcile the two', () => {
