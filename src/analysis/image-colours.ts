@@ -4,7 +4,7 @@
  * and clustered in CIE Lab by `colour-lab.ts`. sharp's own `stats().dominant` gives only the
  * single fullest histogram bin, too little for a palette comparison.
  */
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 import { imagePixels, imageProbe } from './image.js';
 import type { DominantColour } from './colour-lab.js';
 import type { Analysis } from '../qc/types.js';
@@ -24,6 +24,7 @@ export const imageDominantColours: Analysis<DominantColours> = {
   id: 'image.dominant_colours',
   async compute(ctx) {
     await ctx.get(imageProbe); // never decode what the probe refused
+    const sharp = await loadSharp();
     const { data, info } = await sharp(await ctx.get(imagePixels), { limitInputPixels: ctx.env.maxPixels })
       .autoOrient()
       .resize(SAMPLE_PX, SAMPLE_PX, { fit: 'inside', withoutEnlargement: true })

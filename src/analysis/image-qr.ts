@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.js';
 import type * as ZXingReader from 'zxing-wasm/reader';
 import type { FractionBox } from './text/types.js';
 import { imagePixels, imageProbe } from './image.js';
@@ -57,7 +57,7 @@ export const imageQrCodes: Analysis<QrCodes> = {
   id: 'image.qr_codes',
   async compute(ctx) {
     await ctx.get(imageProbe); // never decode what the probe refused
-    const zxing = await loadReader();
+    const [zxing, sharp] = await Promise.all([loadReader(), loadSharp()]);
     const { data, info } = await sharp(await ctx.get(imagePixels), { limitInputPixels: ctx.env.maxPixels })
       .autoOrient()
       .resize(MAX_SIDE, MAX_SIDE, { fit: 'inside', withoutEnlargement: true })

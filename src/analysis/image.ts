@@ -4,7 +4,8 @@
  * report need: the channel statistics of an image with alpha, or else the thumbnail).
  */
 import { parse as parseIcc } from 'icc';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import { loadSharp } from './sharp.js';
 import { randomUUID } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -96,12 +97,9 @@ export const imagePixels: Analysis<string> = {
   },
 };
 
-// libvips' operation cache keeps decoded pixels for reuse by later operations on the same
-// input; a QC run reads each image once, so the cache only adds its size to peak memory.
-sharp.cache(false);
-
 /** The thumbnail the report shows; `failOn` makes the same decode prove the data intact. */
-function drawThumbnail(path: string, maxPixels: number, failOn: 'truncated' | 'none'): Promise<Buffer> {
+async function drawThumbnail(path: string, maxPixels: number, failOn: 'truncated' | 'none'): Promise<Buffer> {
+  const sharp = await loadSharp();
   return sharp(path, { limitInputPixels: maxPixels, failOn })
     .autoOrient()
     .resize(480, 480, { fit: 'inside', withoutEnlargement: true })
@@ -123,6 +121,7 @@ interface ImageDecode {
  * a 12-megapixel photo is decoded once, not twice.
  */
 async function decodeOnce(path: string, meta: Metadata, maxPixels: number): Promise<ImageDecode> {
+  const sharp = await loadSharp();
   if (meta.hasAlpha) return { isOpaque: (await sharp(path, { limitInputPixels: maxPixels, failOn: 'truncated' }).stats()).isOpaque };
   return { isOpaque: true, thumbnail: await drawThumbnail(path, maxPixels, 'truncated') };
 }
@@ -134,6 +133,7 @@ export const imageProbe: Analysis<ProbeResult<ImageDetails>> = {
   async compute(ctx) {
     const { name } = ctx.asset;
     const path = await ctx.get(imagePixels);
+    const sharp = await loadSharp();
     let meta: Metadata;
     try {
       // Header only: cheap, and tells us the pixel count before anything is decoded.

@@ -3,7 +3,7 @@
  * each stamped with its timecode, so one request shows the whole spot and the model can
  * answer with timecodes.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../sharp.js';
 
 export interface Keyframe {
   image: Buffer;
@@ -29,6 +29,7 @@ export async function composeStoryboard(frames: readonly Keyframe[], opts: Story
   const rows = Math.ceil(frames.length / columns);
   const gap = 6;
   const tileW = Math.floor((opts.width - gap * (columns + 1)) / columns);
+  const sharp = await loadSharp();
   const first = await sharp(frames[0]!.image).metadata();
   const tileH = Math.round(tileW * ((first.height ?? 9) / (first.width ?? 16)));
   const label = Math.max(14, Math.round(tileH / 9));

@@ -3,7 +3,7 @@
  * video as a storyboard of its scene keyframes (when the av family provides them); a PDF
  * as its rendered pages (when the PDF family provides them).
  */
-import sharp from 'sharp';
+import { loadSharp } from '../sharp.js';
 import { imagePixels, imageProbe } from '../image.js';
 import { pdfDocument, pdfProbe } from '../pdf/index.js';
 import { renderPageJpeg } from '../pdf/document.js';
@@ -24,6 +24,7 @@ export interface ModelImage {
 export type VisualSource = (ctx: AnalysisContext, maxPx: number) => Promise<ModelImage[]>;
 
 export async function downscaleForModel(input: Buffer | string, maxPx: number, caption: string): Promise<ModelImage> {
+  const sharp = await loadSharp();
   const { data, info } = await sharp(input, { limitInputPixels: false })
     .autoOrient()
     .resize(maxPx, maxPx, { fit: 'inside', withoutEnlargement: true })

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from '../sharp.js';
 import type { Analysis, AnalysisContext } from '../../qc/types.js';
 import { avPass, type FrameSample } from './pass.js';
 import { avProbe, inputUrl, type AvDetails } from './probe.js';
@@ -40,7 +40,7 @@ export async function seekFrames(ctx: AnalysisContext, details: AvDetails, times
 
 export const dataUri = (jpeg: Buffer) => `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 
-const resized = (jpeg: Buffer, width: number) => sharp(jpeg).resize({ width, withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
+const resized = async (jpeg: Buffer, width: number) => (await loadSharp())(jpeg).resize({ width, withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
 
 /** The sample inside a segment nearest its middle, if one fell inside it. */
 export function sampleInside(samples: readonly FrameSample[], seg: Segment): FrameSample | undefined {
@@ -115,6 +115,7 @@ export const avStrip: Analysis<{ image: string; times_s: number[] } | undefined>
     const samples = pass.samples ?? [];
     if (samples.length === 0) return undefined;
     const picked = Array.from({ length: Math.min(STRIP_FRAMES, samples.length) }, (_, i) => samples[Math.floor(((i + 0.5) / Math.min(STRIP_FRAMES, samples.length)) * samples.length)]!);
+    const sharp = await loadSharp();
     const tiles = await Promise.all(picked.map(async (s) => sharp(await readFile(s.file)).resize({ width: STRIP_WIDTH }).toBuffer({ resolveWithObject: true })));
     const height = Math.max(...tiles.map((t) => t.info.height));
     const strip = await sharp({ create: { width: STRIP_WIDTH * tiles.length, height, channels: 3, background: '#000' } })
@@ -127,7 +128,7 @@ export const avStrip: Analysis<{ image: string; times_s: number[] } | undefined>
 
 /** Mean brightness (0–255) of a JPEG: a (nearly) black frame says nothing about the ad. */
 async function brightness(jpeg: Buffer): Promise<number> {
-  const stats = await sharp(jpeg).stats();
+  const stats = await (await loadSharp())(jpeg).stats();
   return stats.channels.slice(0, 3).reduce((sum, c) => sum + c.mean, 0) / 3;
 }
 

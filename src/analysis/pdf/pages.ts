@@ -3,7 +3,7 @@
  * marked"). The engine asks for them once the checks have run, with the page numbers as this
  * analysis's requests; pages come from the one pdf.js document the run already opened.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../sharp.js';
 import type { Analysis, AnalysisContext, KindHandler } from '../../qc/types.js';
 import { renderPageJpeg } from './document.js';
 import { pdfDocument, pdfProbe, pdfThumbnail } from './probe.js';
@@ -22,7 +22,7 @@ export const pdfPageImages: Analysis<ReadonlyMap<number, Buffer>, readonly numbe
     );
     const images = new Map<number, Buffer>();
     if (wanted.length === 0) return images;
-    const doc = await ctx.get(pdfDocument);
+    const [doc, sharp] = await Promise.all([ctx.get(pdfDocument), loadSharp()]);
     for (const page of wanted.sort((a, b) => a - b)) {
       if (ctx.signal.aborted) break;
       const jpeg = await renderPageJpeg(doc, page, { maxSide: settings.page_image_px, maxPixels: ctx.env.maxPixels, signal: ctx.signal });

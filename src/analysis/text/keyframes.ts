@@ -6,7 +6,7 @@
  * 480 px samples are too small to read small print.
  */
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import { loadSharp } from '../sharp.js';
 import { avPass, avProbe } from '../av/index.js';
 import { seekFrames } from '../av/frames.js';
 import type { Analysis } from '../../qc/types.js';
@@ -58,6 +58,7 @@ export const videoKeyframes: Analysis<Keyframe[]> = {
     if (!details.video) return [];
     const samples = (await ctx.get(avPass)).samples ?? [];
     if (samples.length === 0) return [];
+    const sharp = await loadSharp();
     const prints = await Promise.all(
       samples.map(async (s) => new Uint8Array((await sharp(await readFile(s.file)).resize(32, 18, { fit: 'fill' }).greyscale().raw().toBuffer()).buffer)),
     );

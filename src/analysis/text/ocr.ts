@@ -7,7 +7,7 @@
 import { mkdtemp, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from '../sharp.js';
 import type { Worker } from 'tesseract.js';
 import { ToolMissingError } from '../../qc/errors.js';
 import type { TextWord } from './types.js';
@@ -113,6 +113,7 @@ async function recognize(worker: Worker, image: Buffer | string, signal: AbortSi
  * reads best. Boxes are kept as fractions, so scaling does not move them on the original.
  */
 export async function prepareForOcr(image: Buffer | string): Promise<{ png: Buffer; width: number; height: number; sourceWidth: number; sourceHeight: number }> {
+  const sharp = await loadSharp();
   const oriented = sharp(image, { limitInputPixels: false }).autoOrient();
   const meta = await oriented.metadata();
   const sw = meta.autoOrient?.width ?? meta.width ?? 0;
