@@ -8,8 +8,10 @@
  * Wall time and peak RSS come from GNU time. Run: npm run bench:startup (builds dist first).
  * The cases run interleaved (one of each per round), so a burst of load on a shared machine hits
  * them alike; the check/plain ratio is also given as the median of each round's own ratio.
- * AIQC_BENCH_CLI=path/to/dist/cli/main.js measures another build; AIQC_BENCH_BEFORE=path/to/main.js
- * adds that build's --help and check to the same rounds, for a before/after under the same load.
+ * It times `dist/cli/bin.js`, the installed `aiqc` (it switches on Node's compile cache before
+ * the runtime loads; main.js alone would not). AIQC_BENCH_CLI=path/to/dist/cli/bin.js measures
+ * another build; AIQC_BENCH_BEFORE=path/to/bin.js adds that build's --help and check to the same
+ * rounds, for a before/after under the same load.
  * The machine's load average is printed with the figures: on a busy machine they are noisy.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -19,7 +21,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 
 const RUNS = Number(process.env['RUNS'] ?? 5);
-const CLI = process.env['AIQC_BENCH_CLI'] ?? 'dist/cli/main.js';
+const CLI = process.env['AIQC_BENCH_CLI'] ?? 'dist/cli/bin.js';
 try {
   execFileSync('/usr/bin/time', ['-f', '%e', 'true'], { stdio: 'ignore' });
 } catch {
