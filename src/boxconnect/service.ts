@@ -36,6 +36,30 @@ export interface BoxConnectConfig {
 export interface BoxFolderListing {
   folder: { id: string; name: string; path: Array<{ id: string; name: string }> };
   items: Array<{ type: 'file' | 'folder'; id: string; name: string; size: number | null }>;
+  /** The folder holds more than LISTING_MAX_ITEMS items; `items` are the first of them, in Box's order. */
+  truncated: boolean;
+}
+
+/**
+ * At most this many items in one folder listing (five Box calls of 1,000). Box folders hold
+ * far more — a client's INCOMING/_PROCESSED archive grows by every asset — and a listing that
+ * silently stopped at Box's page size (1,000) hid the rest; now it pages and says when it stops.
+ */
+export const LISTING_MAX_ITEMS = 5_000;
+
+/**
+ * Marker paging (Box's offset paging refuses offsets above 10,000): pages until Box has no next
+ * marker or `max` entries are in. `truncated` says whether Box had more.
+ */
+export async function collectPages<T>(fetchPage: (marker: string | undefined) => Promise<{ entries: readonly T[]; nextMarker: string | undefined }>, max: number): Promise<{ entries: T[]; truncated: boolean }> {
+  const entries: T[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await fetchPage(marker);
+    entries.push(...page.entries);
+    marker = page.nextMarker || undefined;
+  } while (marker && entries.length < max);
+  return { entries: entries.slice(0, max), truncated: marker !== undefined || entries.length > max };
 }
 
 export interface CallbackOutcome {
@@ -162,14 +186,18 @@ export function createBoxConnect(deps: { db: Db; config: BoxConnectConfig; clock
       return asUser(`list folder ${folderId}`, async () => {
         const client = clientFor(userId);
         const folder = await client.folders.getFolderById(folderId, { queryParams: { fields: ['id', 'name', 'path_collection'] } });
-        const items = await client.folders.getFolderItems(folderId, { queryParams: { fields: ['type', 'id', 'name', 'size'], limit: 1000 } });
+        const items = await collectPages(async (marker) => {
+          const page = await client.folders.getFolderItems(folderId, { queryParams: { fields: ['type', 'id', 'name', 'size'], limit: 1000, usemarker: true, ...(marker ? { marker } : {}) } });
+          return { entries: page.entries ?? [], nextMarker: page.nextMarker ?? undefined };
+        }, LISTING_MAX_ITEMS);
         const path = (folder.pathCollection?.entries ?? []).map((e) => ({ id: e.id, name: e.name ?? e.id }));
         return {
           folder: { id: folder.id, name: folder.id === '0' ? 'All files' : (folder.name ?? folder.id), path },
-          items: (items.entries ?? []).map((entry) => {
+          items: items.entries.map((entry) => {
             const e = entry as { type: string; id: string; name?: string; size?: number };
             return { type: e.type === 'folder' ? ('folder' as const) : ('file' as const), id: e.id, name: e.name ?? e.id, size: e.size ?? null };
           }).filter((e) => e.type === 'folder' || e.type === 'file'),
+          truncated: items.truncated,
         };
       });
     },

@@ -38,7 +38,7 @@ ${
         item.type === 'folder'
           ? html`<tr><td data-label="Name"><a href="${b}/box?folder=${item.id}">📁 ${item.name}</a></td><td data-label="Size"></td><td></td></tr>`
           : html`<tr><td data-label="Name">${item.name}</td><td data-label="Size">${sizeText(item.size)}</td><td><a class="button secondary" href="${b}/box/check?file=${item.id}&amp;folder=${listing.folder.id}" aria-label="Check ${item.name}">Check</a></td></tr>`,
-      )}</tbody></table>`
+      )}</tbody></table>${listing.truncated ? html`<p class="muted">This folder holds more than ${listing.items.length.toLocaleString('en')} items; the first ${listing.items.length.toLocaleString('en')} are listed, in Box’s order. To check a file further down, move it into a subfolder in Box.</p>` : ''}`
 }`;
 }
 
