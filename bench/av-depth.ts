@@ -15,11 +15,11 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cpuSeconds, ensureClip } from './av-clip.js';
 import { passArgs, planPass, type AvPassRequest } from '../src/analysis/av/pass.js';
 import { builtinKindHandlers } from '../src/analysis/index.js';
 import { builtinChecks } from '../src/checks/index.js';
@@ -30,33 +30,12 @@ import { runQc } from '../src/qc/engine.js';
 import type { QcEnvironment, ResolvedProfile } from '../src/qc/types.js';
 
 const run = promisify(execFile);
-const OUT = join(dirname(fileURLToPath(import.meta.url)), '.out');
 const MBIT = Number(process.env.AV_DEPTH_MBIT ?? 5);
 const REPEATS = Number(process.env.AV_DEPTH_REPEATS ?? 5);
 const settings = readEnvironment(process.env, ['core']).core;
 const FFMPEG = settings.ffmpegPath;
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-async function ensureClip(): Promise<string> {
-  const clip = join(OUT, `av-clip-1080p25-${MBIT}M.mp4`);
-  if (await stat(clip).then((s) => s.size > 0, () => false)) return clip;
-  await mkdir(OUT, { recursive: true });
-  console.error(`generating the 30 s 1080p25 ${MBIT} Mbit/s clip (once; the same recipe as bench/av.ts)…`);
-  await run(FFMPEG, [
-    '-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=s=1920x1080:r=25:d=30,drawbox=enable=between(t\\,10\\,12):color=black:t=fill',
-    '-f', 'lavfi', '-i', 'anoisesrc=c=pink:r=48000:a=0.2:d=30,volume=enable=between(t\\,20\\,22):volume=0,aformat=channel_layouts=stereo',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', `${MBIT}M`, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '192k', '-shortest', `${clip}.partial.mp4`,
-  ]);
-  await rename(`${clip}.partial.mp4`, clip);
-  return clip;
-}
-
-function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
-  return (own.user + own.system) / 1e6 + (Number(fields[13]) + Number(fields[14])) / 100;
-}
 
 interface Sample {
   wall: number;
@@ -86,7 +65,7 @@ const NEW_CHECKS = [
 ];
 
 async function main(): Promise<void> {
-  const clip = await ensureClip();
+  const clip = await ensureClip(FFMPEG, MBIT);
   const catalogue = new CheckCatalogue(builtinChecks);
   const kinds = new KindRegistry(builtinKindHandlers);
   const base = (await ProfileSet.load({ catalogue })).get('video_general');

@@ -24,11 +24,12 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { cpuSeconds, ensureClip } from './av-clip.js';
 import { passArgs, planPass, type AvPassRequest, type PassPlan } from '../src/analysis/av/pass.js';
 import type { builtinKindHandlers } from '../src/analysis/index.js';
 import type { builtinChecks } from '../src/checks/index.js';
@@ -38,39 +39,10 @@ import type { CheckCatalogue, KindRegistry } from '../src/qc/catalogue.js';
 import type { runQc } from '../src/qc/engine.js';
 
 const run = promisify(execFile);
-const OUT = join(dirname(fileURLToPath(import.meta.url)), '.out');
 const BITRATES = (process.env.AV_BENCH_BITRATES ?? '5,8').split(',').map(Number);
-const clipPath = (mbit: number) => join(OUT, `av-clip-1080p25-${mbit}M.mp4`);
 const REPEATS = Number(process.env.AV_BENCH_REPEATS ?? 5);
 const settings = readEnvironment(process.env, ['core']).core;
 const FFMPEG = settings.ffmpegPath;
-
-async function ensureClip(mbit: number): Promise<string> {
-  const clip = clipPath(mbit);
-  if (await stat(clip).then((s) => s.size > 0, () => false)) return clip;
-  await mkdir(OUT, { recursive: true });
-  console.error(`generating the 30 s 1080p25 ${mbit} Mbit/s clip (once)…`);
-  // Moving test pattern with a 2 s black gap and pink noise with a 2 s silent gap: every
-  // detector has something to find, as in a real ad.
-  await run(FFMPEG, [
-    '-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=s=1920x1080:r=25:d=30,drawbox=enable=between(t\\,10\\,12):color=black:t=fill',
-    '-f', 'lavfi', '-i', 'anoisesrc=c=pink:r=48000:a=0.2:d=30,volume=enable=between(t\\,20\\,22):volume=0,aformat=channel_layouts=stereo',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', `${mbit}M`, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '192k', '-shortest', `${clip}.partial.mp4`,
-  ]);
-  // Renamed when complete, so a bench started meanwhile never reads half a clip.
-  await rename(`${clip}.partial.mp4`, clip);
-  return clip;
-}
-
-/** CPU seconds of this process plus every child it has waited for (Linux /proc; the bench's only platform need). */
-function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
-  // After the command name: state is field 3, so cutime/cstime (16, 17) sit at indexes 13 and 14.
-  const children = (Number(fields[13]) + Number(fields[14])) / 100;
-  return (own.user + own.system) / 1e6 + children;
-}
 
 interface Sample {
   wall: number;
@@ -169,7 +141,7 @@ async function qcRunner(root: string, env: Parameters<RunQc>[1]['env']): Promise
 const HERE = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 async function benchClip(mbit: number): Promise<void> {
-  const clip = await ensureClip(mbit);
+  const clip = await ensureClip(FFMPEG, mbit);
   const scratch = await mkdtemp(join(tmpdir(), 'aiqc-bench-av-'));
   const env = { maxPixels: settings.maxPixels, checkTimeoutMs: settings.checkTimeoutMs, ffmpegPath: FFMPEG, ffprobePath: settings.ffprobePath, tmpDir: scratch, extensions: {} };
   const plan = await planFor(clip, scratch);

@@ -10,13 +10,10 @@
  * Run: npm run bench:throughput   (needs the bench:av clip: run npm run bench:av once, or it
  * is generated here)
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { builtinKindHandlers } from '../src/analysis/index.js';
 import { builtinChecks } from '../src/checks/index.js';
@@ -24,35 +21,14 @@ import { ProfileSet } from '../src/config/profiles.js';
 import { readEnvironment } from '../src/config/environment.js';
 import { CheckCatalogue, KindRegistry } from '../src/qc/catalogue.js';
 import { runQc } from '../src/qc/engine.js';
+import { cpuSeconds, ensureClip } from './av-clip.js';
 import { imagesPdf } from '../test/analysis/pdf/fixtures.ts';
 
-const run = promisify(execFile);
-const OUT = join(dirname(fileURLToPath(import.meta.url)), '.out');
-const CLIP = join(OUT, 'av-clip-1080p25-5M.mp4');
 const REPEATS = Number(process.env.THROUGHPUT_REPEATS ?? 3);
 const settings = readEnvironment(process.env, ['core']).core;
 
-function cpuSeconds(): number {
-  const own = process.cpuUsage();
-  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
-  return (own.user + own.system) / 1e6 + (Number(fields[13]) + Number(fields[14])) / 100;
-}
-
-async function ensureClip(): Promise<void> {
-  if (await stat(CLIP).then((s) => s.size > 0, () => false)) return;
-  await mkdir(OUT, { recursive: true });
-  await run(settings.ffmpegPath, [
-    '-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=s=1920x1080:r=25:d=30,drawbox=enable=between(t\\,10\\,12):color=black:t=fill',
-    '-f', 'lavfi', '-i', 'anoisesrc=c=pink:r=48000:a=0.2:d=30,volume=enable=between(t\\,20\\,22):volume=0,aformat=channel_layouts=stereo',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '5M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '192k', '-shortest', `${CLIP}.partial.mp4`,
-  ]);
-  // Renamed when complete, so a bench started meanwhile never reads half a clip.
-  await rename(`${CLIP}.partial.mp4`, CLIP);
-}
-
 async function main(): Promise<void> {
-  await ensureClip();
+  const CLIP = await ensureClip(settings.ffmpegPath, 5);
   const dir = await mkdtemp(join(tmpdir(), 'aiqc-bench-throughput-'));
   try {
     const image = join(dir, 'photo.jpg');
