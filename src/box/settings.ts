@@ -29,10 +29,21 @@ export interface BoxSettings {
 
 const url = z.url({ protocol: /^https?$/ });
 
-/** Parse BOX_* variables. Throws BoxConfigError naming each bad variable and its fix. */
-export function boxSettingsFromEnv(env: Record<string, string | undefined>): BoxSettings {
-  const problems: string[] = [];
+/** A BOX_*_BASE_URL variable that is not an http(s) URL, with Box's own URL as the example. */
+export interface BadBaseUrl {
+  name: 'BOX_API_BASE_URL' | 'BOX_UPLOAD_BASE_URL' | 'BOX_OAUTH2_BASE_URL';
+  value: string;
+  example: string;
+}
+
+/**
+ * Box's API, upload and OAuth2 base URLs: Box's own unless BOX_API_BASE_URL,
+ * BOX_UPLOAD_BASE_URL or BOX_OAUTH2_BASE_URL say otherwise (the emulator). Shared by the
+ * service account's settings and Box connect's, which report `bad` each in their own words.
+ */
+export function boxBaseUrlsFromEnv(env: Readonly<Record<string, string | undefined>>): { baseUrls: BoxBaseUrls; bad: BadBaseUrl[] } {
   const baseUrls = { ...BOX_PRODUCTION_URLS };
+  const bad: BadBaseUrl[] = [];
   for (const [name, key] of [
     ['BOX_API_BASE_URL', 'baseUrl'],
     ['BOX_UPLOAD_BASE_URL', 'uploadUrl'],
@@ -41,8 +52,15 @@ export function boxSettingsFromEnv(env: Record<string, string | undefined>): Box
     const value = env[name]?.trim();
     if (!value) continue;
     if (url.safeParse(value).success) baseUrls[key] = value.replace(/\/+$/, '');
-    else problems.push(`${name}=${value} is not an http(s) URL (e.g. ${BOX_PRODUCTION_URLS[key]})`);
+    else bad.push({ name, value, example: BOX_PRODUCTION_URLS[key] });
   }
+  return { baseUrls, bad };
+}
+
+/** Parse BOX_* variables. Throws BoxConfigError naming each bad variable and its fix. */
+export function boxSettingsFromEnv(env: Record<string, string | undefined>): BoxSettings {
+  const { baseUrls, bad } = boxBaseUrlsFromEnv(env);
+  const problems = bad.map((b) => `${b.name}=${b.value} is not an http(s) URL (e.g. ${b.example})`);
   let auth: BoxAuthSettings | undefined;
   const jwtPath = env['BOX_JWT_CONFIG_PATH']?.trim();
   if (jwtPath) {

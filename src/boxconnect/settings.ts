@@ -4,7 +4,7 @@
  * AIQC_SECRET_KEY are required. Base URLs are Box's own unless BOX_API_BASE_URL,
  * BOX_UPLOAD_BASE_URL, BOX_OAUTH2_BASE_URL say otherwise (the emulator).
  */
-import { BOX_PRODUCTION_URLS, type BoxBaseUrls } from '../box/settings.js';
+import { boxBaseUrlsFromEnv } from '../box/settings.js';
 import { BoxConnectError } from './errors.js';
 import { parseSecretKeys } from './keys.js';
 import type { BoxConnectConfig } from './service.js';
@@ -31,13 +31,8 @@ export function boxConnectProblems(env: Env): BoxConnectProblem[] {
     const e = error as BoxConnectError;
     problems.push({ path: 'AIQC_SECRET_KEY', message: `${e.message} Box connect (BOX_CONNECT_CLIENT_ID) stores users' Box tokens encrypted under it`, fix: e.fix ?? '' });
   }
-  for (const [name, key] of [
-    ['BOX_API_BASE_URL', 'baseUrl'],
-    ['BOX_UPLOAD_BASE_URL', 'uploadUrl'],
-    ['BOX_OAUTH2_BASE_URL', 'oauth2Url'],
-  ] as const) {
-    const value = env[name]?.trim();
-    if (value && !/^https?:\/\/[^\s]+$/.test(value)) problems.push({ path: name, message: `${value} is not an http(s) URL`, fix: `set it like ${BOX_PRODUCTION_URLS[key]}, or unset it for Box itself` });
+  for (const b of boxBaseUrlsFromEnv(env).bad) {
+    problems.push({ path: b.name, message: `${b.value} is not an http(s) URL`, fix: `set it like ${b.example}, or unset it for Box itself` });
   }
   const redirect = env['BOX_CONNECT_REDIRECT_URI']?.trim();
   if (redirect && !/^https?:\/\/[^\s]+\/auth\/box\/callback$/.test(redirect)) {
@@ -57,10 +52,7 @@ export function boxConnectFromEnv(env: Env): BoxConnectConfig | undefined {
       status: 503,
     });
   }
-  const baseUrls: BoxBaseUrls = { ...BOX_PRODUCTION_URLS };
-  if (env['BOX_API_BASE_URL']?.trim()) baseUrls.baseUrl = env['BOX_API_BASE_URL'].trim().replace(/\/+$/, '');
-  if (env['BOX_UPLOAD_BASE_URL']?.trim()) baseUrls.uploadUrl = env['BOX_UPLOAD_BASE_URL'].trim().replace(/\/+$/, '');
-  if (env['BOX_OAUTH2_BASE_URL']?.trim()) baseUrls.oauth2Url = env['BOX_OAUTH2_BASE_URL'].trim().replace(/\/+$/, '');
+  const { baseUrls } = boxBaseUrlsFromEnv(env);
   const redirectUri = env['BOX_CONNECT_REDIRECT_URI']?.trim();
   return {
     clientId,
