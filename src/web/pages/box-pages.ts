@@ -29,6 +29,7 @@ function browser(b: string, listing: BoxFolderListing): Html {
   return html`<nav aria-label="Folder path" class="crumbs"><ol>${crumbs.map((c, i) =>
     i === crumbs.length - 1 ? html`<li aria-current="page">${c.id === '0' ? 'All files' : c.name}</li>` : html`<li><a href="${b}/box?folder=${c.id}">${c.id === '0' ? 'All files' : c.name}</a></li>`,
   )}</ol></nav>
+${listing.truncated ? html`<p class="card" role="status">This folder holds more than ${listing.items.length.toLocaleString('en')} items; the first ${listing.items.length.toLocaleString('en')} are listed, in Box’s order. To check a file further down, move it into a subfolder in Box.</p>` : ''}
 ${
   listing.items.length === 0
     ? html`<p class="muted">This folder is empty.</p>`
@@ -38,7 +39,7 @@ ${
         item.type === 'folder'
           ? html`<tr><td data-label="Name"><a href="${b}/box?folder=${item.id}">📁 ${item.name}</a></td><td data-label="Size"></td><td></td></tr>`
           : html`<tr><td data-label="Name">${item.name}</td><td data-label="Size">${sizeText(item.size)}</td><td><a class="button secondary" href="${b}/box/check?file=${item.id}&amp;folder=${listing.folder.id}" aria-label="Check ${item.name}">Check</a></td></tr>`,
-      )}</tbody></table>${listing.truncated ? html`<p class="muted">This folder holds more than ${listing.items.length.toLocaleString('en')} items; the first ${listing.items.length.toLocaleString('en')} are listed, in Box’s order. To check a file further down, move it into a subfolder in Box.</p>` : ''}`
+      )}</tbody></table>`
 }`;
 }
 
