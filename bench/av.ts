@@ -53,6 +53,8 @@ interface Summary extends Sample {
   /** Median over turns of (this contender's wall / the bare decode's wall in the same turn). */
   wallRatio: number;
   cpuRatio: number;
+  /** The lowest and highest per-turn wall ratio: how much one turn can mislead. */
+  wallRange: [number, number];
 }
 
 const median = (xs: number[]) => {
@@ -84,6 +86,7 @@ async function compare(contenders: Record<string, () => Promise<unknown>>, base:
         cpu: median(xs.map((x) => x.cpu)),
         wallRatio: median(xs.map((x, i) => x.wall / b[i]!.wall)),
         cpuRatio: median(xs.map((x, i) => x.cpu / b[i]!.cpu)),
+        wallRange: [Math.min(...xs.map((x, i) => x.wall / b[i]!.wall)), Math.max(...xs.map((x, i) => x.wall / b[i]!.wall))],
       },
     ]),
   );
@@ -191,9 +194,10 @@ async function benchClip(mbit: number): Promise<void> {
   };
   const { size } = await stat(clip);
   console.log(`\n${mbit} Mbit/s clip (${((size * 8) / 30 / 1e6).toFixed(1)} Mbit/s measured, ${(size / 1e6).toFixed(1)} MB); load average ${load0} → ${loadAverage()}`);
-  console.log(`  ${'contender'.padEnd(46)} ${'wall s'.padStart(7)} ${'CPU s'.padStart(7)} ${'cores'.padStart(6)}   ÷ bare: wall   CPU`);
+  console.log(`  ${'contender'.padEnd(46)} ${'wall s'.padStart(7)} ${'CPU s'.padStart(7)} ${'cores'.padStart(6)}   ÷ bare: wall   CPU   wall, per turn`);
   for (const [k, x] of Object.entries(r)) {
-    const ratios = k === 'bare' ? '' : `${x.wallRatio.toFixed(2).padStart(10)}× ${x.cpuRatio.toFixed(2).padStart(5)}×${k === 'aiqc' || k === 'cli' ? '   [goal ≤ 1.3× wall]' : ''}`;
+    const range = `${x.wallRange[0].toFixed(2)}–${x.wallRange[1].toFixed(2)}`;
+    const ratios = k === 'bare' ? '' : `${x.wallRatio.toFixed(2).padStart(10)}× ${x.cpuRatio.toFixed(2).padStart(5)}×   ${range}${k === 'aiqc' || k === 'cli' ? '   [goal ≤ 1.3× wall]' : ''}`;
     console.log(`  ${(label[k] ?? k).padEnd(46)} ${x.wall.toFixed(2).padStart(7)} ${x.cpu.toFixed(2).padStart(7)} ${(x.cpu / x.wall).toFixed(2).padStart(6)}   ${ratios}`);
   }
   for (const [k, v] of Object.entries(verdicts)) console.log(`  verdict (${k}): ${v}`);
@@ -204,7 +208,7 @@ const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice
 async function main(): Promise<void> {
   const { stdout: version } = await run(FFMPEG, ['-version']);
   console.log(`A/V bench — 30 s 1080p25 H.264 + AAC stereo; ${version.split('\n')[0]}; ${availableParallelism()} CPUs; median of ${REPEATS} interleaved turns`);
-  console.log('Ratios are medians of per-turn ratios. On a loaded machine trust the CPU ratio more than the wall ratio.');
+  console.log('Ratios are medians of per-turn ratios, then the lowest–highest turn. On a loaded machine trust the CPU ratio more than the wall ratio.');
   for (const mbit of BITRATES) await benchClip(mbit);
 }
 
