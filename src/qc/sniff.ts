@@ -46,6 +46,9 @@ export async function sniffFile(path: string, sizeBytes: number): Promise<SniffR
     };
   }
   const head = await readHead(path, 512);
+  // RF64 (EBU Tech 3306) and BW64 (ITU-R BS.2088): the WAV that broadcast deliverables use past
+  // 4 GB, with 64-bit sizes. file-type knows only RIFF; FFmpeg's wav demuxer reads all three.
+  if (/^(RF64|BW64)....WAVE/s.test(head.toString('latin1', 0, 12))) return { kind: 'audio', format: 'wav', mime: 'audio/wav' };
   // SVG is checked as an image: sharp rasterises it with librsvg at its intrinsic size.
   if (looksLikeSvg(head)) return { kind: 'image', format: 'svg', mime: 'image/svg+xml' };
   if (looksLikeText(head)) {

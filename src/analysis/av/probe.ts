@@ -1,12 +1,15 @@
 /**
  * The A/V probe: ffprobe's view of the container and its first video and audio streams,
  * plus a cheap check that the file really reaches its declared end (in the same ffprobe run:
- * a seek to the last keyframe and a listing of the packets after it, no decoding) so a
- * truncated upload is an unreadable asset, not a string of confusing check failures.
+ * a seek to the last keyframe and a listing of the packets after it, no decoding; for WAV and
+ * AVI, the length their RIFF header declares) so a truncated upload is an unreadable asset,
+ * not a string of confusing check failures.
  */
+import { open } from 'node:fs/promises';
 import { AssetUnreadableError } from '../../qc/errors.js';
 import type { Analysis, AnalysisContext, AssetKind, ProbeResult } from '../../qc/types.js';
 import { explainFailure } from './reasons.js';
+import { riffCutOffMessage, riffShortfall } from './riff.js';
 import { runTool } from './tools.js';
 
 export interface VideoStreamDetails {
@@ -347,6 +350,19 @@ const avFfprobe: Analysis<{ json: FfprobeJson & { packets?: TailRead['packets'] 
   },
 };
 
+/** ffprobe's names for the RIFF containers, whose header states the file's length (riff.ts). */
+const RIFF_CONTAINERS = new Set(['wav', 'avi']);
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(bytes), position: 0 });
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
 /** Seconds past the end of any real asset (about 3 years): a seek there lands on the last keyframe. */
 const PAST_ANY_END_S = 99_999_999;
 
@@ -372,6 +388,10 @@ export const avProbe: Analysis<ProbeResult<AvDetails>> = {
     const details = await ctx.get(avStreams);
     const { json, stderr } = await ctx.get(avFfprobe);
     assertReachesEnd(details, { packets: json.packets ?? [], stderr });
+    if (RIFF_CONTAINERS.has(details.container)) {
+      const cut = riffShortfall(await readHead(ctx.asset.path, 12), ctx.asset.size_bytes);
+      if (cut) throw new AssetUnreadableError(riffCutOffMessage(cut));
+    }
     return { format: formatName(details.container, ctx.asset.sniff.format), info: infoOf(details), details };
   },
 };
