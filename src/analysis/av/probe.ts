@@ -8,6 +8,7 @@
 import { open } from 'node:fs/promises';
 import { AssetUnreadableError } from '../../qc/errors.js';
 import type { Analysis, AnalysisContext, AssetKind, ProbeResult } from '../../qc/types.js';
+import { hasLengthTag, id3v2Length } from './mp3-header.js';
 import { explainFailure } from './reasons.js';
 import { riffCutOffMessage, riffShortfall } from './riff.js';
 import { runTool } from './tools.js';
@@ -280,12 +281,15 @@ interface TailRead {
   stderr: string;
 }
 
-/** Pure: the declared duration against where the data ends → throws when the file is cut off. */
-export function assertReachesEnd(d: AvDetails, tail: TailRead): void {
+/**
+ * Pure: the declared duration against where the data ends → throws when the file is cut off.
+ * `durationIsDeclared` overrides the container's default (an MP3 with a Xing tag declares it).
+ */
+export function assertReachesEnd(d: AvDetails, tail: TailRead, durationIsDeclared = !ESTIMATED_DURATION.has(d.container)): void {
   // Zero only when even reading the packets found no end (durationByReading): nothing to compare.
   if (d.duration_s <= 0) return;
   if (/partial file|truncat/i.test(tail.stderr)) throw new AssetUnreadableError(explainFailure(tail.stderr));
-  if (ESTIMATED_DURATION.has(d.container)) return;
+  if (!durationIsDeclared) return;
   let lastEnd = 0;
   for (const p of tail.packets) {
     const pts = Number(p.pts_time);
@@ -353,10 +357,13 @@ const avFfprobe: Analysis<{ json: FfprobeJson & { packets?: TailRead['packets'] 
 /** ffprobe's names for the RIFF containers, whose header states the file's length (riff.ts). */
 const RIFF_CONTAINERS = new Set(['wav', 'avi']);
 
-async function readHead(path: string, bytes: number): Promise<Buffer> {
+/** How far past an ID3v2 tag the first MP3 frame is looked for (encoders pad a little). */
+const MP3_TAG_SCAN_BYTES = 8 * 1024;
+
+async function readHead(path: string, bytes: number, position = 0): Promise<Buffer> {
   const file = await open(path, 'r');
   try {
-    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(bytes), position: 0 });
+    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(bytes), position });
     return buffer.subarray(0, bytesRead);
   } finally {
     await file.close();
@@ -387,7 +394,13 @@ export const avProbe: Analysis<ProbeResult<AvDetails>> = {
   async compute(ctx) {
     const details = await ctx.get(avStreams);
     const { json, stderr } = await ctx.get(avFfprobe);
-    assertReachesEnd(details, { packets: json.packets ?? [], stderr });
+    const tail = { packets: json.packets ?? [], stderr };
+    if (details.container === 'mp3') {
+      const firstFrameNear = id3v2Length(await readHead(ctx.asset.path, 10));
+      assertReachesEnd(details, tail, hasLengthTag(await readHead(ctx.asset.path, MP3_TAG_SCAN_BYTES, firstFrameNear)));
+    } else {
+      assertReachesEnd(details, tail);
+    }
     if (RIFF_CONTAINERS.has(details.container)) {
       const cut = riffShortfall(await readHead(ctx.asset.path, 12), ctx.asset.size_bytes);
       if (cut) throw new AssetUnreadableError(riffCutOffMessage(cut));
