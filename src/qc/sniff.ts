@@ -61,11 +61,12 @@ export async function sniffFile(path: string, sizeBytes: number): Promise<SniffR
   };
 }
 
-async function readHead(path: string, bytes: number): Promise<Buffer> {
+/** The first `bytes` of a file (from `position`), fewer when the file is shorter. */
+export async function readHead(path: string, bytes: number, position = 0): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    const { bytesRead } = await fh.read(buf, 0, bytes, position);
     return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();

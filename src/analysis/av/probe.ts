@@ -5,8 +5,8 @@
  * AVI, the length their RIFF header declares) so a truncated upload is an unreadable asset,
  * not a string of confusing check failures.
  */
-import { open } from 'node:fs/promises';
 import { AssetUnreadableError } from '../../qc/errors.js';
+import { readHead } from '../../qc/sniff.js';
 import type { Analysis, AnalysisContext, AssetKind, ProbeResult } from '../../qc/types.js';
 import { hasLengthTag, id3v2Length } from './mp3-header.js';
 import { explainFailure } from './reasons.js';
@@ -359,16 +359,6 @@ const RIFF_CONTAINERS = new Set(['wav', 'avi']);
 
 /** How far past an ID3v2 tag the first MP3 frame is looked for (encoders pad a little). */
 const MP3_TAG_SCAN_BYTES = 8 * 1024;
-
-async function readHead(path: string, bytes: number, position = 0): Promise<Buffer> {
-  const file = await open(path, 'r');
-  try {
-    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(bytes), position });
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await file.close();
-  }
-}
 
 /** Seconds past the end of any real asset (about 3 years): a seek there lands on the last keyframe. */
 const PAST_ANY_END_S = 99_999_999;
