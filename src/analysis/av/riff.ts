@@ -5,7 +5,11 @@
  * should be: the size field at offset 4 counts every byte after the first 8.
  */
 
-/** Sizes streaming writers leave when they cannot seek back (0, -1 and 2^31-1): "unknown". */
+/**
+ * Sizes streaming writers leave when they cannot seek back (0, -1, 2^31-1) mean "unknown". So
+ * does anything from just under 2 GiB up: a real WAV or AVI cut short that large is missed,
+ * rather than a placeholder we have not seen being called a cut.
+ */
 const PLACEHOLDER_MIN = 0x7fff_fff0;
 
 export interface RiffShortfall {
