@@ -283,9 +283,9 @@ interface TailRead {
 
 /**
  * Pure: the declared duration against where the data ends → throws when the file is cut off.
- * `durationIsDeclared` overrides the container's default (an MP3 with a Xing tag declares it).
+ * `durationIsDeclared` is false where FFmpeg only estimates the duration (see `declaresDuration`).
  */
-export function assertReachesEnd(d: AvDetails, tail: TailRead, durationIsDeclared = !ESTIMATED_DURATION.has(d.container)): void {
+export function assertReachesEnd(d: AvDetails, tail: TailRead, durationIsDeclared: boolean): void {
   // Zero only when even reading the packets found no end (durationByReading): nothing to compare.
   if (d.duration_s <= 0) return;
   if (/partial file|truncat/i.test(tail.stderr)) throw new AssetUnreadableError(explainFailure(tail.stderr));
@@ -354,6 +354,16 @@ const avFfprobe: Analysis<{ json: FfprobeJson & { packets?: TailRead['packets'] 
   },
 };
 
+/**
+ * Whether FFmpeg's duration for this file is one the file declares, not an estimate from its
+ * size: false for the ESTIMATED_DURATION containers, except an MP3 whose first frame carries
+ * a Xing/Info/VBRI tag (`mp3-header.ts`), whose duration FFmpeg takes from the tag.
+ */
+async function declaresDuration(path: string, container: string): Promise<boolean> {
+  if (container === 'mp3') return hasLengthTag(await readHead(path, MP3_TAG_SCAN_BYTES, id3v2Length(await readHead(path, 10))));
+  return !ESTIMATED_DURATION.has(container);
+}
+
 /** ffprobe's names for the RIFF containers, whose header states the file's length (riff.ts). */
 const RIFF_CONTAINERS = new Set(['wav', 'avi']);
 
@@ -384,13 +394,7 @@ export const avProbe: Analysis<ProbeResult<AvDetails>> = {
   async compute(ctx) {
     const details = await ctx.get(avStreams);
     const { json, stderr } = await ctx.get(avFfprobe);
-    const tail = { packets: json.packets ?? [], stderr };
-    if (details.container === 'mp3') {
-      const firstFrameNear = id3v2Length(await readHead(ctx.asset.path, 10));
-      assertReachesEnd(details, tail, hasLengthTag(await readHead(ctx.asset.path, MP3_TAG_SCAN_BYTES, firstFrameNear)));
-    } else {
-      assertReachesEnd(details, tail);
-    }
+    assertReachesEnd(details, { packets: json.packets ?? [], stderr }, await declaresDuration(ctx.asset.path, details.container));
     if (RIFF_CONTAINERS.has(details.container)) {
       const cut = riffShortfall(await readHead(ctx.asset.path, 12), ctx.asset.size_bytes);
       if (cut) throw new AssetUnreadableError(riffCutOffMessage(cut));
